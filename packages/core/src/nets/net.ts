@@ -1,0 +1,58 @@
+import type { Backend } from '../tensor/backend.js';
+import type { Rng } from '../rng.js';
+
+/** Where one parameter tensor (W1, b1, …) sits inside the net's contiguous parameter buffer. */
+export interface ParamSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly length: number;
+  /** Weights take L2 decay; biases and batch-norm shifts do not. */
+  readonly decay: boolean;
+}
+
+export type Mode = 'train' | 'eval';
+
+/** What one micro-shard's forward+backward produced, beside the gradient sum left in `net.grads`. */
+export interface ShardOutcome {
+  /** Σ of per-sample cross-entropy losses (without the L2 term, which belongs to the whole batch). */
+  lossSum: number;
+  correct: number;
+}
+
+/**
+ * A network: a list of layers plus a softmax-with-loss layer on top. Every trainable parameter lives in
+ * `params` (one Float32Array, views per tensor) and every gradient in `grads`, laid out identically: that
+ * buffer is what is sent, summed, checkpointed and hashed.
+ */
+export interface Net {
+  readonly backend: Backend;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
+  readonly specs: readonly ParamSpec[];
+  /**
+   * Non-trainable state (batch-norm running means and variances), contiguous, possibly empty. In training
+   * each batch-norm layer writes rows·mean and rows·var of its micro-shard into `statsSum` (same layout),
+   * so shards can be added in order and the running averages updated once per step.
+   */
+  readonly stats: Float32Array;
+  readonly statsSum: Float32Array;
+  /** Largest number of rows one forward call may take (buffers are preallocated for it). */
+  readonly maxRows: number;
+  /** L2 weight-decay coefficient λ (0 when off): loss += λ/2·Σ‖W‖², grad += λ·W, once per step. */
+  readonly weightDecay: number;
+
+  /** Logits (rows × outputSize), a view valid until the next call. `rng` drives dropout in train mode. */
+  predict(x: Float32Array, rows: number, mode: Mode, rng?: Rng): Float32Array;
+  /**
+   * Forward and backward in train mode over one micro-shard. Overwrites `grads` with the *sum* over the rows
+   * of per-sample gradients (not the mean: the step divides by the global batch size once) and `statsSum`.
+   */
+  gradientSum(x: Float32Array, labels: Int32Array, rows: number, rng: Rng): ShardOutcome;
+  /** Forward only, eval mode: loss sum and correct count. */
+  evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome;
+  /** Moves the running statistics toward `statsSum / batchSize` (batch-norm momentum); no-op without batch norm. */
+  updateStats(statsSum: Float32Array, batchSize: number): void;
+}

@@ -1,0 +1,67 @@
+/** The kernels every layer is built from. All matrices are row-major Float32Array views. */
+export type BackendName = 'js' | 'wasm';
+
+export interface Backend {
+  readonly name: BackendName;
+  /**
+   * A zeroed buffer this backend computes on without copying. Hot paths allocate all their buffers once,
+   * up front, through here: for the wasm backend they live in its linear memory.
+   */
+  alloc(length: number): Float32Array;
+  allocInt32(length: number): Int32Array;
+  /** Gives a buffer from `alloc`/`allocInt32` back; using it afterwards is an error. */
+  free(buffer: Float32Array | Int32Array): void;
+
+  /** C(m×n) = op(A)·op(B), or C += op(A)·op(B) when `accumulate`. op(A) is m×k, op(B) is k×n. */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    accumulate: boolean,
+  ): void;
+  /** x[i, j] += bias[j] for a rows×cols matrix, in place. */
+  addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): void;
+  /** out[j] = Σ_i x[i, j] (or += when `accumulate`): the bias gradient. */
+  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array, accumulate: boolean): void;
+  /** y = max(x, 0) over the first n elements. */
+  relu(x: Float32Array, y: Float32Array, n: number): void;
+  /** dx = dy where x > 0, else 0. */
+  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void;
+  /** y = 1 / (1 + e^-x). */
+  sigmoid(x: Float32Array, y: Float32Array, n: number): void;
+  /** dx = dy · y · (1 − y), from the sigmoid's output y. */
+  sigmoidBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void;
+  /**
+   * Row-wise softmax of logits into probs (stable: max subtracted) and the cross-entropy loss summed over
+   * rows, −Σ log p[label], computed with log-sum-exp so it stays finite.
+   */
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    cols: number,
+    probs: Float32Array,
+  ): number;
+  /** dx = (probs − onehot(labels)) · scale. */
+  softmaxCrossEntropyBackward(
+    probs: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    cols: number,
+    scale: number,
+    dx: Float32Array,
+  ): void;
+  /** How many rows have their largest logit (first on ties) at the label. */
+  countCorrect(logits: Float32Array, labels: Int32Array, rows: number, cols: number): number;
+  /** y += a·x over the first n elements. */
+  axpy(n: number, a: number, x: Float32Array, y: Float32Array): void;
+  /** x *= a over the first n elements. */
+  scale(n: number, a: number, x: Float32Array): void;
+  /** Σ x² over the first n elements, accumulated in double precision. */
+  sumSquares(x: Float32Array, n: number): number;
+}
