@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { commands } from './commands/index.js';
+import { UsageError } from './errors.js';
+import { helpText, parseFlags } from './flags.js';
+
+function overview(): string {
+  const rows = commands.map((c) => `  ${c.spec.name.padEnd(20)} ${c.spec.summary}`);
+  return ['usage: descent <command> [flags]', '', 'Commands:', ...rows, '', 'Run `descent <command> --help` for its flags.'].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${overview()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.spec.name === name);
+  if (!command) throw new UsageError(`unknown command '${name}'. Commands: ${commands.map((c) => c.spec.name).join(', ')}`);
+  const values = parseFlags(command.spec, rest);
+  if (values === 'help') {
+    process.stdout.write(`${helpText(command.spec)}\n`);
+    return 0;
+  }
+  return command.run(values);
+}
+
+/** Errors that carry a stable code were raised for the user: print the message alone. */
+function isUserFacing(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('DESCENT_');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (isUserFacing(err)) {
+      process.stderr.write(`descent: ${err.message}\n`);
+      process.exitCode = err instanceof UsageError ? 2 : 1;
+    } else {
+      process.stderr.write(`descent: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

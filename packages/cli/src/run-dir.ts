@@ -1,0 +1,51 @@
+import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** `runs/<name>/`: config.json, metrics.jsonl, checkpoint/, plots, summary.json. */
+export class RunDirectory {
+  readonly path: string;
+  readonly checkpointDir: string;
+  private metrics: WriteStream | null = null;
+
+  private constructor(path: string) {
+    this.path = path;
+    this.checkpointDir = join(path, 'checkpoint');
+  }
+
+  /** A new directory under `outDir`; `name` defaults to the start time, made unique with a suffix. */
+  static create(outDir: string, name?: string): RunDirectory {
+    const base = name ?? timestampName(new Date());
+    let path = resolve(outDir, base);
+    for (let i = 2; existsSync(path) && name === undefined; i++) path = resolve(outDir, `${base}-${i}`);
+    mkdirSync(path, { recursive: true });
+    return new RunDirectory(path);
+  }
+
+  /** An existing run, reopened to continue it (`--resume`). */
+  static open(path: string): RunDirectory {
+    return new RunDirectory(resolve(path));
+  }
+
+  writeJson(file: string, value: unknown): void {
+    const target = join(this.path, file);
+    writeFileSync(`${target}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+    renameSync(`${target}.tmp`, target);
+  }
+
+  /** Appends one JSON line to metrics.jsonl (buffered by the stream; flushed by `close`). */
+  appendMetric(record: Record<string, unknown>): void {
+    this.metrics ??= createWriteStream(join(this.path, 'metrics.jsonl'), { flags: 'a' });
+    this.metrics.write(`${JSON.stringify(record)}\n`);
+  }
+
+  async close(): Promise<void> {
+    const stream = this.metrics;
+    this.metrics = null;
+    if (stream) await new Promise<void>((done, fail) => stream.end((err?: Error | null) => (err ? fail(err) : done())));
+  }
+}
+
+function timestampName(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}
