@@ -1,0 +1,34 @@
+import { requireParamCount, requirePositive, requireUpdateSizes } from './hyperparameters.js';
+import type { Optimizer, OptimizerState } from './optimizer.js';
+import { loadBuffers } from './saved-state.js';
+
+export interface SgdOptions {
+  /** Default 0.01, as the book. */
+  readonly lr?: number;
+}
+
+/** Plain stochastic gradient descent: W ← W − η·∂L/∂W. */
+export class Sgd implements Optimizer {
+  readonly name = 'sgd';
+  readonly lr: number;
+  readonly paramCount: number;
+
+  constructor(paramCount: number, options: SgdOptions = {}) {
+    this.paramCount = requireParamCount('sgd', paramCount);
+    this.lr = requirePositive('sgd', 'lr', options.lr ?? 0.01);
+  }
+
+  update(params: Float32Array, grads: Float32Array): void {
+    requireUpdateSizes('sgd', this.paramCount, params, grads);
+    const lr = this.lr;
+    for (let i = 0; i < params.length; i++) params[i] -= lr * grads[i];
+  }
+
+  state(): OptimizerState {
+    return { scalars: {}, buffers: {} };
+  }
+
+  loadState(state: OptimizerState): void {
+    loadBuffers('sgd', state, {}, []);
+  }
+}
