@@ -1,1 +1,10 @@
-export {};
+export * from './checks.js';
+export * from './codec.js';
+export * from './codes.js';
+export * from './config-schema.js';
+export * from './fields.js';
+export * from './messages.js';
+export * from './param-version.js';
+export * from './protocol-error.js';
+export * from './typed-arrays.js';
+export * from './version.js';

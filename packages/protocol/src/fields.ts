@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { bytesToFloat32, bytesToInt32 } from './typed-arrays.js';
+
+/** Field schemas shared by several message kinds. */
+export const count = z.number().int().nonnegative();
+export const stepNumber = z.number().int().nonnegative();
+export const uint32 = z.number().int().min(0).max(0xffffffff);
+export const finite = z.number().finite();
+export const shortText = z.string().max(4096);
+
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected binary data' });
+
+/**
+ * A Float32Array on the wire: a `bin` whose length is a multiple of 4. Encoding takes the Float32Array as is;
+ * decoding yields a Float32Array view of the frame (copied only when misaligned).
+ */
+export const float32s = z.union([
+  z.instanceof(Float32Array),
+  bytes
+    .refine((b) => b.byteLength % 4 === 0, { message: 'float32 data must be a multiple of 4 bytes' })
+    .transform(bytesToFloat32),
+]);
+
+export const int32s = z.union([
+  z.instanceof(Int32Array),
+  bytes
+    .refine((b) => b.byteLength % 4 === 0, { message: 'int32 data must be a multiple of 4 bytes' })
+    .transform(bytesToInt32),
+]);
+
+/** Raw bytes, as a plain Uint8Array view of the frame. */
+export const rawBytes = bytes.transform((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
