@@ -21,20 +21,20 @@ function descend(
 }
 
 describe('descentFigure', () => {
-  it('draws optimizer paths over the elongated function with a legend and the minimum', async () => {
+  it('draws optimizer paths over the bowl function with a legend and the minimum', async () => {
     const paths = [
       { label: 'SGD', points: descend(1 / 20, 1, [-7, 2], 0.95, 30) },
       { label: 'slow SGD', points: descend(1 / 20, 1, [-7, 2], 0.1, 30) },
     ];
-    const svg = await descentFigure('elongated', paths).toSvg();
+    const svg = await descentFigure('bowl', paths).toSvg();
     for (const text of ['SGD', 'slow SGD', 'minimum', 'x', 'y']) expect(svg).toContain(`>${text}<`);
-    const png = summarizePng(await descentFigure('elongated', paths).toPng());
+    const png = summarizePng(await descentFigure('bowl', paths).toPng());
     expect(png.width).toBeGreaterThanOrEqual(800);
     expect(png.inkFraction).toBeGreaterThan(0.01);
   });
 
-  it('draws the seed’s bowl run from (−3, 4) on a square plot titled x0/x1', async () => {
-    const figure = descentFigure('bowl', [{ label: 'lr 0.1', points: descend(1, 1, [-3, 4], 0.1, 20) }]);
+  it('draws the seed’s sphere run from (−3, 4) on a square plot titled x0/x1', async () => {
+    const figure = descentFigure('sphere', [{ label: 'lr 0.1', points: descend(1, 1, [-3, 4], 0.1, 20) }]);
     const svg = await figure.toSvg();
     for (const text of ['x0', 'x1', 'lr 0.1', 'minimum']) expect(svg).toContain(`>${text}<`);
     const png = summarizePng(await figure.toPng());
@@ -48,7 +48,7 @@ describe('descentFigure', () => {
       [1e308, 1e308],
       [Number.POSITIVE_INFINITY, 0],
     ];
-    expect(await descentFigure('bowl', [{ label: 'diverged', points }]).toSvg()).toContain('>diverged<');
+    expect(await descentFigure('sphere', [{ label: 'diverged', points }]).toSvg()).toContain('>diverged<');
   });
 
   it('refuses an unknown function with PLOT_INVALID_OPTION', () => {
@@ -58,6 +58,6 @@ describe('descentFigure', () => {
   });
 
   it('refuses no paths with PLOT_EMPTY_DATA', () => {
-    expect(() => descentFigure('bowl', [])).toThrow(expect.objectContaining({ code: 'PLOT_EMPTY_DATA' }));
+    expect(() => descentFigure('sphere', [])).toThrow(expect.objectContaining({ code: 'PLOT_EMPTY_DATA' }));
   });
 });

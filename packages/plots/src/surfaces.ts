@@ -1,6 +1,6 @@
 import type { Domain } from './validate.js';
 
-export type SurfaceName = 'bowl' | 'elongated';
+export type SurfaceName = 'sphere' | 'bowl';
 
 /** f(x, y) = a·x² + b·y²: both of the seed's test functions are axis-aligned quadratics. */
 export interface Surface {
@@ -22,7 +22,7 @@ const ringLevels = (count: number, step: number) =>
 
 export const SURFACES: Record<SurfaceName, Surface> = {
   // The book's plain gradient-descent demo: f(x0, x1) = x0² + x1², started at (−3, 4).
-  bowl: {
+  sphere: {
     a: 1,
     b: 1,
     formula: 'f(x0, x1) = x0² + x1²',
@@ -36,7 +36,7 @@ export const SURFACES: Record<SurfaceName, Surface> = {
     height: 440,
   },
   // optimizer_compare_naive: f(x, y) = x²/20 + y², steep in y and nearly flat in x.
-  elongated: {
+  bowl: {
     a: 1 / 20,
     b: 1,
     formula: 'f(x, y) = x²/20 + y²',
