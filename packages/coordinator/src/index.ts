@@ -1,1 +1,15 @@
-export {};
+export * from './balance.js';
+export * from './coordinator.js';
+export * from './coordinator-error.js';
+export * from './handshake.js';
+export * from './in-process-link.js';
+export * from './logger.js';
+export * from './observer.js';
+export * from './options.js';
+export * from './run-result.js';
+export * from './scheduler.js';
+export * from './socket-link.js';
+export * from './timing-stats.js';
+export * from './token.js';
+export * from './training-state.js';
+export * from './worker-link.js';

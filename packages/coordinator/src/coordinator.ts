@@ -1,0 +1,619 @@
+import type { AddressInfo } from 'node:net';
+import { packDataset, saveCheckpoint, sha256Hex } from '@descent/core';
+import {
+  checkEvalResult,
+  checkResult,
+  DATASET_CHUNK_BYTES,
+  decode,
+  ErrorCode,
+  type EvalResult,
+  type EvalTask,
+  encode,
+  type Params,
+  type Result,
+  type Task,
+  type WorkerMessage,
+} from '@descent/protocol';
+import { WebSocket, WebSocketServer } from 'ws';
+import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
+import { checkHello } from './handshake.js';
+import { InProcessLink } from './in-process-link.js';
+import type { CoordinatorEvent, EvalRecord } from './observer.js';
+import { type CoordinatorOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import type { RunResult } from './run-result.js';
+import { type Rejection, Scheduler } from './scheduler.js';
+import { SocketLink } from './socket-link.js';
+import { Series } from './timing-stats.js';
+import { TrainingState } from './training-state.js';
+import type { LinkListener, WorkerLink } from './worker-link.js';
+
+/**
+ * Runs one data-parallel training run: admits workers over WebSocket (and in-process), and per step draws the
+ * batch, hands its micro-shards out, adds the results in shard order, applies the optimizer and broadcasts
+ * the new parameters once to every worker.
+ *
+ *   const c = await Coordinator.start({ config, data });
+ *   // workers dial c.url
+ *   const result = await c.run();
+ *   await c.close();
+ */
+export class Coordinator implements LinkListener {
+  private readonly opts: ResolvedOptions;
+  private readonly state: TrainingState;
+  private readonly scheduler: Scheduler;
+  private readonly links = new Map<number, WorkerLink>();
+  private readonly ready = new Set<WorkerLink>();
+  private server: WebSocketServer | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private nextId = 1;
+  private running = false;
+  private over = false;
+  private isClosed = false;
+  private packed: Uint8Array | null = null;
+  private readyWaiters: (() => void)[] = [];
+  private mostWorkers = 0;
+  private lastEval: EvalRecord | null = null;
+
+  private constructor(options: CoordinatorOptions) {
+    this.opts = resolveOptions(options);
+    this.state = new TrainingState(
+      this.opts.config,
+      this.opts.backend,
+      this.opts.data.train.count,
+      this.opts.fullHashEvery,
+    );
+    if (this.opts.resume) this.state.resume(this.opts.resume);
+    this.scheduler = new Scheduler({
+      taskTimeoutMs: this.opts.taskTimeoutMs,
+      slowRoundMs: this.opts.slowStepMs,
+      logger: this.opts.logger,
+      emit: (e) => this.emit(e),
+      resync: (link) => link.send(this.paramsMessage()),
+    });
+  }
+
+  /** Validates the options, builds the run state and starts listening. */
+  static async start(options: CoordinatorOptions): Promise<Coordinator> {
+    const c = new Coordinator(options);
+    await c.listen();
+    for (let i = 0; i < c.opts.inProcessWorkers; i++) c.addInProcessWorker();
+    return c;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  get url(): string {
+    const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
+    return `ws://${host}:${this.port}`;
+  }
+
+  /** Ready workers right now. */
+  get workerCount(): number {
+    return this.ready.size;
+  }
+
+  private listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const server = new WebSocketServer({
+        host: this.opts.host,
+        port: this.opts.port,
+        maxPayload: this.opts.maxFrameBytes,
+        perMessageDeflate: false,
+      });
+      server.once('error', reject);
+      server.once('listening', () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.opts.logger.error(`server error: ${err.message}`));
+        this.emit({ type: 'listening', url: this.url });
+        resolve();
+      });
+      server.on('connection', (socket) => this.onConnection(socket));
+      this.server = server;
+    });
+    // Heartbeats start with the server; see startHeartbeat.
+  }
+
+  private onConnection(socket: WebSocket): void {
+    const timer = setTimeout(() => {
+      this.opts.logger.warn('a connection sent no hello in time; closing it');
+      socket.terminate();
+    }, this.opts.timeoutMs);
+    socket.on('error', (err) => this.opts.logger.warn(`connection error before hello: ${err.message}`));
+    socket.once('message', (data, isBinary) => {
+      clearTimeout(timer);
+      const out = decode(isBinary ? data : 'text', {
+        accept: ['hello'],
+        maxFrameBytes: this.opts.maxFrameBytes,
+      });
+      if (!out.ok) {
+        this.opts.logger.warn(`refused a connection: ${out.error.code}: ${out.error.message}`);
+        this.sendRaw(socket, {
+          kind: 'refused',
+          code: ErrorCode.badMessage,
+          message: `expected hello: ${out.error.message}`,
+        });
+        socket.close(1002);
+        return;
+      }
+      const hello = out.message;
+      const refusal = checkHello(hello, {
+        token: this.opts.token,
+        backend: this.opts.backend,
+        fingerprint: this.opts.data.fingerprint,
+        serveDataset: this.opts.serveDataset,
+        admitted: this.links.size,
+        maxWorkers: this.opts.maxWorkers,
+        over: this.over || this.isClosed,
+      });
+      if (refusal) {
+        this.opts.logger.warn(`refused worker ${hello.name}: ${refusal.code}: ${refusal.message}`);
+        this.emit({ type: 'refused', worker: hello.name, code: refusal.code, message: refusal.message });
+        this.sendRaw(socket, { kind: 'refused', ...refusal });
+        socket.close(1008);
+        return;
+      }
+      const id = this.nextId++;
+      const link = new SocketLink(
+        id,
+        `${hello.name}#${id}`,
+        socket,
+        this,
+        this.opts.logger,
+        this.opts.maxFrameBytes,
+      );
+      this.links.set(id, link);
+      link.send({
+        kind: 'welcome',
+        workerId: id,
+        config: this.opts.config,
+        backend: this.opts.backend,
+        step: this.state.step,
+        version: this.state.version,
+        fullHashEvery: this.opts.fullHashEvery,
+        params: this.state.net.params,
+        stats: this.state.net.stats,
+        fingerprint: this.opts.data.fingerprint,
+        datasetOffered: hello.fingerprint === 'none',
+        heartbeatMs: this.opts.heartbeatMs,
+      });
+      this.opts.logger.info(`worker ${link.name} joined`);
+      this.emit({ type: 'join', worker: link.name, workerId: id, link: 'socket' });
+      this.startHeartbeat();
+    });
+  }
+
+  private addInProcessWorker(): void {
+    const id = this.nextId++;
+    const link = new InProcessLink({
+      id,
+      name: `local#${id}`,
+      config: this.opts.config,
+      backend: this.opts.backend,
+      data: this.opts.data,
+      fullHashEvery: this.opts.fullHashEvery,
+      listener: this,
+    });
+    this.links.set(id, link);
+    this.emit({ type: 'join', worker: link.name, workerId: id, link: 'in-process' });
+    link.send({
+      kind: 'welcome',
+      workerId: id,
+      config: this.opts.config,
+      backend: this.opts.backend,
+      step: this.state.step,
+      version: this.state.version,
+      fullHashEvery: this.opts.fullHashEvery,
+      params: this.state.net.params,
+      stats: this.state.net.stats,
+      fingerprint: this.opts.data.fingerprint,
+      datasetOffered: false,
+      heartbeatMs: this.opts.heartbeatMs,
+    });
+  }
+
+  // ---- LinkListener ----
+
+  message(link: WorkerLink, message: WorkerMessage): void {
+    switch (message.kind) {
+      case 'ready':
+        if (this.ready.has(link)) return;
+        this.ready.add(link);
+        this.mostWorkers = Math.max(this.mostWorkers, this.ready.size);
+        this.scheduler.addWorker(link);
+        this.emit({ type: 'ready', worker: link.name, workerId: link.id });
+        for (const wake of this.readyWaiters.splice(0)) wake();
+        return;
+      case 'result':
+      case 'evalResult':
+        if (!this.ready.has(link)) {
+          link.send({
+            kind: 'error',
+            code: ErrorCode.unexpectedMessage,
+            message: 'results before ready are not accepted',
+          });
+          return;
+        }
+        this.scheduler.handle(link, message);
+        return;
+      case 'resync':
+        this.emit({
+          type: 'desync',
+          worker: link.name,
+          step: message.step,
+          message: 'worker asked for full parameters',
+        });
+        link.send(this.paramsMessage());
+        return;
+      case 'datasetRequest':
+        this.serveDataset(link);
+        return;
+      case 'heartbeat':
+        return;
+      default:
+        link.send({
+          kind: 'error',
+          code: ErrorCode.unexpectedMessage,
+          message: `'${message.kind}' is not expected now`,
+        });
+    }
+  }
+
+  closed(link: WorkerLink, reason: string, clean: boolean): void {
+    this.links.delete(link.id);
+    this.ready.delete(link);
+    this.scheduler.removeWorker(link, reason);
+    this.opts.logger.info(`worker ${link.name} ${clean ? 'left' : 'was lost'}: ${reason}`);
+    this.emit({ type: clean ? 'leave' : 'lost', worker: link.name, workerId: link.id, reason });
+  }
+
+  // ---- the run ----
+
+  /** Trains to `config.iters` steps, evaluating and checkpointing on the way. Resolves with the result. */
+  async run(): Promise<RunResult> {
+    if (this.running)
+      throw new CoordinatorError(CoordinatorErrorCode.alreadyRunning, 'run() was already called');
+    if (this.isClosed) throw new CoordinatorError(CoordinatorErrorCode.closed, 'the coordinator is closed');
+    this.running = true;
+    const wallStart = performance.now();
+    const { config } = this.opts;
+    const startStep = this.state.step;
+    const capacity = Math.max(0, config.iters - startStep);
+    const series = {
+      stepMs: new Series(capacity),
+      dispatchMs: new Series(capacity),
+      waitMs: new Series(capacity),
+      aggregateMs: new Series(capacity),
+      optimizerMs: new Series(capacity),
+      broadcastMs: new Series(capacity),
+    };
+    let trainMs = 0;
+    await this.waitForWorkers(this.opts.minWorkers);
+    const computeMs = new Map<string, number>();
+    let aggregateMs = 0;
+    const paramCount = this.state.net.params.length;
+    const statsCount = this.state.net.stats.length;
+    const tasks: Task[] = [];
+    const rows = this.state.ranges.map((r) => r.end - r.start);
+
+    const spec = {
+      step: 0,
+      tasks,
+      rows,
+      validate: (index: number, result: Result): Rejection | null => {
+        const t0 = performance.now();
+        try {
+          if (result.version !== this.state.version) {
+            return {
+              code: ErrorCode.versionMismatch,
+              message: `result for step ${result.step} shard ${index} was computed with parameter version ${result.version}, expected ${this.state.version}`,
+              resync: true,
+            };
+          }
+          const bad = checkResult(result, paramCount, statsCount, rows[index]);
+          if (bad) return bad;
+          return null;
+        } finally {
+          aggregateMs += performance.now() - t0;
+        }
+      },
+      accept: (index: number, result: Result, link: WorkerLink): void => {
+        const t0 = performance.now();
+        this.state.accumulator.accept(
+          index,
+          result.grad,
+          result.stats,
+          result.lossSum,
+          result.correct,
+          result.rows,
+        );
+        computeMs.set(link.name, (computeMs.get(link.name) ?? 0) + result.computeMs);
+        aggregateMs += performance.now() - t0;
+      },
+    };
+
+    while (this.state.step < config.iters) {
+      if (this.isClosed)
+        throw new CoordinatorError(CoordinatorErrorCode.closed, 'the coordinator was closed during the run');
+      if (this.ready.size === 0) await this.waitForWorkers(1);
+      const step = this.state.step;
+      const t0 = performance.now();
+      this.state.drawBatch();
+      this.state.accumulator.reset();
+      computeMs.clear();
+      aggregateMs = 0;
+      tasks.length = 0;
+      for (const r of this.state.ranges) {
+        tasks.push({
+          kind: 'task',
+          step,
+          shard: r.shard,
+          version: this.state.version,
+          indices: this.state.indices.subarray(r.start, r.end),
+        });
+      }
+      spec.step = step;
+      const round = this.scheduler.run(spec);
+      const t1 = performance.now();
+      await round;
+      const t2 = performance.now();
+      const outcome = this.state.update();
+      const t3 = performance.now();
+      this.broadcast();
+      const t4 = performance.now();
+      const timings = {
+        stepMs: t4 - t0,
+        dispatchMs: t1 - t0,
+        waitMs: t2 - t1,
+        aggregateMs,
+        optimizerMs: t3 - t2,
+        broadcastMs: t4 - t3,
+        computeMs: Object.fromEntries(computeMs),
+      };
+      trainMs += timings.stepMs;
+      series.stepMs.push(timings.stepMs);
+      series.dispatchMs.push(timings.dispatchMs);
+      series.waitMs.push(timings.waitMs);
+      series.aggregateMs.push(timings.aggregateMs);
+      series.optimizerMs.push(timings.optimizerMs);
+      series.broadcastMs.push(timings.broadcastMs);
+      this.opts.observer.onStep?.({ step, ...outcome, workers: this.ready.size, timings });
+      const done = this.state.step;
+      if (config.evalEvery > 0 && done % config.evalEvery === 0 && done < config.iters) await this.evaluate();
+      if (this.opts.checkpointEvery > 0 && done % this.opts.checkpointEvery === 0 && done < config.iters) {
+        this.writeCheckpoint();
+      }
+    }
+    const final = this.lastEval?.step === this.state.step ? this.lastEval : await this.evaluate();
+    if (this.opts.checkpointDir !== undefined) this.writeCheckpoint();
+    this.over = true;
+    for (const link of [...this.links.values()]) link.close('run finished');
+    const wallSeconds = (performance.now() - wallStart) / 1000;
+    const trainSeconds = trainMs / 1000;
+    const stepsThisRun = this.state.step - startStep;
+    const params = this.state.net.params.slice();
+    return {
+      params,
+      stats: this.state.net.stats.slice(),
+      paramsSha256: sha256Hex(params),
+      steps: this.state.step,
+      stepsThisRun,
+      trainAcc: final.trainAcc,
+      testAcc: final.testAcc,
+      trainLoss: final.trainLoss,
+      testLoss: final.testLoss,
+      wallSeconds,
+      trainSeconds,
+      stepsPerSecond: trainSeconds > 0 ? stepsThisRun / trainSeconds : 0,
+      samplesPerSecond: trainSeconds > 0 ? (stepsThisRun * config.batch) / trainSeconds : 0,
+      workers: this.mostWorkers,
+      shardsByWorker: this.scheduler.allShardCounts(),
+      timings: {
+        stepMs: series.stepMs.spread(),
+        dispatchMs: series.dispatchMs.spread(),
+        waitMs: series.waitMs.spread(),
+        aggregateMs: series.aggregateMs.spread(),
+        optimizerMs: series.optimizerMs.spread(),
+        broadcastMs: series.broadcastMs.spread(),
+      },
+    };
+  }
+
+  /** Train and test accuracy over the whole sets, as forward-only range tasks spread over the workers. */
+  private async evaluate(): Promise<EvalRecord> {
+    const started = performance.now();
+    const { data } = this.opts;
+    const step = this.state.step;
+    const tasks: EvalTask[] = [];
+    const add = (split: 'train' | 'test', count: number) => {
+      for (let start = 0; start < count; start += this.opts.evalChunkRows) {
+        const end = Math.min(count, start + this.opts.evalChunkRows);
+        tasks.push({
+          kind: 'evalTask',
+          id: tasks.length,
+          step,
+          version: this.state.version,
+          split,
+          start,
+          end,
+        });
+      }
+    };
+    add('train', data.train.count);
+    add('test', data.test.count);
+    const results: (EvalResult | null)[] = tasks.map(() => null);
+    const rows = tasks.map((t) => t.end - t.start);
+    await this.scheduler.run({
+      step,
+      tasks,
+      rows,
+      validate: (index: number, result: EvalResult): Rejection | null => {
+        const task = tasks[index];
+        if (result.version !== this.state.version) {
+          return {
+            code: ErrorCode.versionMismatch,
+            message: `evaluation at step ${step} used parameter version ${result.version}, expected ${this.state.version}`,
+            resync: true,
+          };
+        }
+        if (result.split !== task.split || result.start !== task.start || result.end !== task.end) {
+          return { code: ErrorCode.badResult, message: `evaluation result does not match task ${index}` };
+        }
+        const bad = checkEvalResult(result, rows[index]);
+        return bad ? { code: bad.code, message: bad.message } : null;
+      },
+      accept: (index: number, result: EvalResult) => {
+        results[index] = result;
+      },
+    });
+    const sum = (split: 'train' | 'test') => {
+      let correct = 0;
+      let loss = 0;
+      let n = 0;
+      for (const r of results) {
+        if (r && r.split === split) {
+          correct += r.correct;
+          loss += r.lossSum;
+          n += r.rows;
+        }
+      }
+      return { acc: n > 0 ? correct / n : 0, loss: n > 0 ? loss / n : 0 };
+    };
+    const train = sum('train');
+    const test = sum('test');
+    const record: EvalRecord = {
+      step,
+      epoch: (step * this.opts.config.batch) / data.train.count,
+      trainAcc: train.acc,
+      testAcc: test.acc,
+      trainLoss: train.loss,
+      testLoss: test.loss,
+      ms: performance.now() - started,
+    };
+    this.lastEval = record;
+    this.opts.observer.onEval?.(record);
+    return record;
+  }
+
+  private writeCheckpoint(): void {
+    const dir = this.opts.checkpointDir;
+    if (dir === undefined) return;
+    const t0 = performance.now();
+    saveCheckpoint(dir, this.state.checkpoint());
+    this.emit({ type: 'checkpoint', step: this.state.step, dir, ms: performance.now() - t0 });
+  }
+
+  /** The new parameters, encoded once and sent to every admitted worker. */
+  private broadcast(): void {
+    const message = this.paramsMessage();
+    let frame: Uint8Array | null = null;
+    for (const link of this.links.values()) {
+      if (link.type === 'socket') frame ??= encode(message);
+      link.sendEncoded(frame ?? EMPTY, message);
+    }
+  }
+
+  private paramsMessage(): Params {
+    return {
+      kind: 'params',
+      step: this.state.step,
+      version: this.state.version,
+      params: this.state.net.params,
+      stats: this.state.net.stats,
+    };
+  }
+
+  private serveDataset(link: WorkerLink): void {
+    if (!this.opts.serveDataset) {
+      link.send({
+        kind: 'error',
+        code: ErrorCode.noDataset,
+        message: 'this coordinator does not serve the data set',
+      });
+      return;
+    }
+    const bytes = this.packed ?? packDataset(this.opts.data);
+    this.packed = bytes;
+    const count = Math.max(1, Math.ceil(bytes.length / DATASET_CHUNK_BYTES));
+    for (let index = 0; index < count; index++) {
+      link.send({
+        kind: 'dataset',
+        fingerprint: this.opts.data.fingerprint,
+        index,
+        count,
+        totalBytes: bytes.length,
+        bytes: bytes.subarray(
+          index * DATASET_CHUNK_BYTES,
+          Math.min(bytes.length, (index + 1) * DATASET_CHUNK_BYTES),
+        ),
+      });
+    }
+  }
+
+  private waitForWorkers(needed: number): Promise<void> {
+    if (this.ready.size >= needed) return Promise.resolve();
+    this.emit({ type: 'waiting', step: this.state.step, ready: this.ready.size, needed, on: 'workers' });
+    this.opts.logger.info(`waiting for ${needed - this.ready.size} more worker(s) at ${this.url}`);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.isClosed)
+          reject(
+            new CoordinatorError(
+              CoordinatorErrorCode.closed,
+              'the coordinator was closed while waiting for workers',
+            ),
+          );
+        else if (this.ready.size >= needed) resolve();
+        else this.readyWaiters.push(check);
+      };
+      this.readyWaiters.push(check);
+    });
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      const frame = encode({ kind: 'heartbeat', at: Date.now() });
+      const now = performance.now();
+      for (const link of this.links.values()) {
+        if (!(link instanceof SocketLink)) continue;
+        if (now - link.lastSeen > this.opts.timeoutMs) {
+          link.terminate(
+            `no message for ${Math.round(now - link.lastSeen)} ms (timeout ${this.opts.timeoutMs} ms)`,
+          );
+        } else {
+          link.sendEncoded(frame);
+        }
+      }
+    }, this.opts.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private sendRaw(socket: WebSocket, message: Parameters<typeof encode>[0]): void {
+    if (socket.readyState === WebSocket.OPEN) socket.send(encode(message));
+  }
+
+  private emit(event: CoordinatorEvent): void {
+    this.opts.observer.onEvent?.(event);
+  }
+
+  /** Stops the server and every link; a running `run()` rejects with DESCENT_ERR_CLOSED. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.over = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.scheduler.fail(
+      new CoordinatorError(CoordinatorErrorCode.closed, 'the coordinator was closed during the run'),
+    );
+    for (const wake of this.readyWaiters.splice(0)) wake();
+    for (const link of [...this.links.values()]) link.close('coordinator closing');
+    const server = this.server;
+    if (!server) return;
+    for (const client of server.clients) client.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+const EMPTY = new Uint8Array(0);

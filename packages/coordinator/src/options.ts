@@ -1,0 +1,127 @@
+import type { BackendName, Checkpoint, DataSplits, TrainConfig } from '@descent/core';
+import { DEFAULT_FULL_HASH_EVERY, DEFAULT_MAX_FRAME_BYTES } from '@descent/protocol';
+import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
+import { type Logger, stderrLogger } from './logger.js';
+import type { Observer } from './observer.js';
+
+export interface CoordinatorOptions {
+  /** The run. Same config, data and backend ⇒ the same final parameter bytes, whatever the workers. */
+  readonly config: TrainConfig;
+  readonly data: DataSplits;
+  /** Kernel backend every worker must use (results are bitwise comparable only within one backend). Default 'js'. */
+  readonly backend?: BackendName;
+  /** Address to bind. Default '127.0.0.1'; any other address needs `token`. */
+  readonly host?: string;
+  /** Port; 0 (the default) picks a free one (see `coordinator.port`). */
+  readonly port?: number;
+  /** Shared secret workers must present in `hello`. Never logged. */
+  readonly token?: string;
+  /** Ready workers to wait for before the first step. Default 1. */
+  readonly minWorkers?: number;
+  /** Most workers admitted at once; further ones are refused with DESCENT_ERR_RUN_FULL. Default 64. */
+  readonly maxWorkers?: number;
+  /** Workers run inside this process, without sockets (`descent train --workers 0` uses 1). Default 0. */
+  readonly inProcessWorkers?: number;
+  readonly observer?: Observer;
+  /** Where checkpoints go (core's saveCheckpoint); none are written without it. */
+  readonly checkpointDir?: string;
+  /** Steps between checkpoints (and one at the end). Default 0: only at the end, when checkpointDir is set. */
+  readonly checkpointEvery?: number;
+  /** Start from this checkpoint: step, parameters, stats, optimizer and sampler state are restored. */
+  readonly resume?: Checkpoint;
+  /** Offer the packed data set to workers that have none. Default true. */
+  readonly serveDataset?: boolean;
+  /** Interval between heartbeats to each worker. Default 2000 ms. */
+  readonly heartbeatMs?: number;
+  /** A worker silent for this long is dropped and its shards go to others. Default 15000 ms. */
+  readonly timeoutMs?: number;
+  /** Deadline of one task before it is re-assigned to another worker. Default 30000 ms. */
+  readonly taskTimeoutMs?: number;
+  /** A step running longer than this logs which shards and workers it waits on. Default 5000 ms. */
+  readonly slowStepMs?: number;
+  /** Largest frame accepted from a worker. Default 64 MiB. */
+  readonly maxFrameBytes?: number;
+  /** Steps between full (rather than sampled) parameter version hashes. Default 16. */
+  readonly fullHashEvery?: number;
+  /** Rows per evaluation task. Default 10000. */
+  readonly evalChunkRows?: number;
+  readonly logger?: Logger;
+}
+
+export type ResolvedOptions = Required<
+  Omit<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume' | 'observer'>
+> &
+  Pick<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume'> & { readonly observer: Observer };
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Merges options over the documented defaults and rejects conflicting ones. */
+export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    backend: 'js',
+    host: '127.0.0.1',
+    port: 0,
+    minWorkers: 1,
+    maxWorkers: 64,
+    inProcessWorkers: 0,
+    checkpointEvery: 0,
+    serveDataset: true,
+    heartbeatMs: 2000,
+    timeoutMs: 15_000,
+    taskTimeoutMs: 30_000,
+    slowStepMs: 5000,
+    maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+    fullHashEvery: DEFAULT_FULL_HASH_EVERY,
+    evalChunkRows: 10_000,
+    logger: stderrLogger,
+    ...stripUndefined(options),
+    config: options.config,
+    data: options.data,
+    observer: options.observer ?? {},
+  };
+  const bad = (message: string) => new CoordinatorError(CoordinatorErrorCode.badOption, message);
+  if (!LOOPBACK.has(resolved.host) && !resolved.token) {
+    throw new CoordinatorError(
+      CoordinatorErrorCode.tokenRequired,
+      `binding ${resolved.host} exposes the coordinator beyond this machine; give a token ` +
+        '(--token-file FILE or DESCENT_TOKEN) or bind 127.0.0.1',
+    );
+  }
+  if (resolved.token !== undefined && resolved.token.length === 0) throw bad('token must not be empty');
+  for (const key of ['minWorkers', 'maxWorkers', 'inProcessWorkers', 'checkpointEvery', 'port'] as const) {
+    if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0)
+      throw bad(`${key} must be an integer ≥ 0, got ${resolved[key]}`);
+  }
+  for (const key of [
+    'heartbeatMs',
+    'timeoutMs',
+    'taskTimeoutMs',
+    'slowStepMs',
+    'maxFrameBytes',
+    'fullHashEvery',
+    'evalChunkRows',
+  ] as const) {
+    if (!(resolved[key] > 0)) throw bad(`${key} must be > 0, got ${resolved[key]}`);
+  }
+  if (resolved.minWorkers < 1)
+    throw bad(
+      'minWorkers must be at least 1: a run needs a worker (use inProcessWorkers for none over the network)',
+    );
+  if (resolved.maxWorkers < resolved.minWorkers) {
+    throw bad(`maxWorkers (${resolved.maxWorkers}) is below minWorkers (${resolved.minWorkers})`);
+  }
+  if (resolved.inProcessWorkers > resolved.maxWorkers) {
+    throw bad(`inProcessWorkers (${resolved.inProcessWorkers}) exceeds maxWorkers (${resolved.maxWorkers})`);
+  }
+  if (resolved.checkpointEvery > 0 && resolved.checkpointDir === undefined) {
+    throw bad('checkpointEvery needs checkpointDir');
+  }
+  if (resolved.timeoutMs <= resolved.heartbeatMs) {
+    throw bad(`timeoutMs (${resolved.timeoutMs}) must exceed heartbeatMs (${resolved.heartbeatMs})`);
+  }
+  return resolved;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,418 @@
+import { ErrorCode, type EvalResult, type EvalTask, type Result, type Task } from '@descent/protocol';
+import { balance } from './balance.js';
+import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
+import type { Logger } from './logger.js';
+import type { CoordinatorEvent } from './observer.js';
+import type { WorkerLink } from './worker-link.js';
+
+type AnyTask = Task | EvalTask;
+type AnyResult = Result | EvalResult;
+
+/** Why a result was not used; `resync` asks for the worker to be sent full parameters again. */
+export interface Rejection {
+  readonly code: string;
+  readonly message: string;
+  readonly resync?: boolean;
+  /** The values were NaN/Inf: if two workers agree, training itself has diverged. */
+  readonly nonFinite?: boolean;
+}
+
+export interface RoundSpec<T extends AnyTask, R extends AnyResult> {
+  readonly step: number;
+  readonly tasks: readonly T[];
+  /** Rows each task covers: the unit of work for balancing and speed. */
+  readonly rows: readonly number[];
+  /** Checks a result for the job at `index` beyond step/assignment/duplicates; null accepts it. */
+  validate(index: number, result: R, link: WorkerLink): Rejection | null;
+  /** Uses an accepted result (called at most once per job). */
+  accept(index: number, result: R, link: WorkerLink): void;
+}
+
+export interface SchedulerOptions {
+  readonly taskTimeoutMs: number;
+  /** A round still running after this long logs which jobs and workers it waits on. */
+  readonly slowRoundMs: number;
+  readonly logger: Logger;
+  readonly emit: (event: CoordinatorEvent) => void;
+  /** Sends the current parameters to a worker whose version did not match. */
+  readonly resync: (link: WorkerLink) => void;
+  /** Rejected results tolerated from one worker before it is disconnected. */
+  readonly maxStrikes?: number;
+}
+
+interface WorkerState {
+  readonly link: WorkerLink;
+  /** Rows per millisecond of reported compute, EMA, per task kind. */
+  readonly speed: { task: number; evalTask: number };
+  /** Rows assigned and not yet answered in the current round. */
+  pending: number;
+  shards: number;
+  strikes: number;
+}
+
+interface JobState {
+  readonly task: AnyTask;
+  readonly rows: number;
+  readonly assignees: Set<WorkerLink>;
+  readonly nonFiniteFrom: Set<WorkerLink>;
+  owner: WorkerLink | null;
+  deadline: number;
+  done: boolean;
+}
+
+interface Round {
+  readonly kind: AnyTask['kind'];
+  readonly step: number;
+  readonly spec: RoundSpec<AnyTask, AnyResult>;
+  readonly jobs: JobState[];
+  readonly started: number;
+  remaining: number;
+  loggedSlow: boolean;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+const SPEED_EMA = 0.3;
+
+/**
+ * Hands a round of jobs (a step's micro-shards, or an evaluation's row ranges) to the ready workers in
+ * proportion to their measured speed, checks every result against what was assigned, re-assigns the jobs of
+ * lost or late workers, and resolves when every job has exactly one accepted result.
+ */
+export class Scheduler {
+  private readonly workers = new Map<WorkerLink, WorkerState>();
+  private round: Round | null = null;
+  private previous: Round | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly maxStrikes: number;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.maxStrikes = options.maxStrikes ?? 3;
+  }
+
+  get readyCount(): number {
+    return this.workers.size;
+  }
+
+  /** Shards (and ranges) each worker has had accepted, by name. */
+  shardCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const w of this.workers.values()) out[w.link.name] = (out[w.link.name] ?? 0) + w.shards;
+    return out;
+  }
+
+  /** Called with the final counts of workers that left, so the run's totals include them. */
+  private readonly departed: Record<string, number> = {};
+
+  allShardCounts(): Record<string, number> {
+    const out = { ...this.departed };
+    for (const [name, n] of Object.entries(this.shardCounts())) out[name] = (out[name] ?? 0) + n;
+    return out;
+  }
+
+  addWorker(link: WorkerLink): void {
+    if (this.workers.has(link)) return;
+    const known = [...this.workers.values()];
+    const mean = (k: 'task' | 'evalTask') =>
+      known.length > 0 ? known.reduce((a, w) => a + w.speed[k], 0) / known.length : 0;
+    this.workers.set(link, {
+      link,
+      speed: { task: mean('task'), evalTask: mean('evalTask') },
+      pending: 0,
+      shards: 0,
+      strikes: 0,
+    });
+    const round = this.round;
+    if (round)
+      for (const job of round.jobs)
+        if (!job.done && job.owner === null) this.assign(round, job, link, 'joined');
+  }
+
+  removeWorker(link: WorkerLink, reason: string): void {
+    const state = this.workers.get(link);
+    if (!state) return;
+    this.workers.delete(link);
+    this.departed[link.name] = (this.departed[link.name] ?? 0) + state.shards;
+    const round = this.round;
+    if (!round) return;
+    for (const job of round.jobs) {
+      if (job.done || job.owner !== link) continue;
+      job.owner = null;
+      const to = this.pickFor(job);
+      if (to) {
+        this.options.emit({
+          type: 'reassign',
+          step: round.step,
+          job: describe(job.task),
+          from: link.name,
+          to: to.name,
+          reason,
+        });
+        this.assign(round, job, to, reason);
+      }
+    }
+  }
+
+  /** Runs one round to completion. Only one round runs at a time. */
+  run<T extends AnyTask, R extends AnyResult>(spec: RoundSpec<T, R>): Promise<void> {
+    if (this.round) throw new Error('a round is already running');
+    if (spec.tasks.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const now = performance.now();
+      const round: Round = {
+        kind: spec.tasks[0].kind,
+        step: spec.step,
+        spec: spec as unknown as RoundSpec<AnyTask, AnyResult>,
+        jobs: spec.tasks.map((task, i) => ({
+          task,
+          rows: spec.rows[i],
+          assignees: new Set(),
+          nonFiniteFrom: new Set(),
+          owner: null,
+          deadline: now + this.options.taskTimeoutMs,
+          done: false,
+        })),
+        started: now,
+        remaining: spec.tasks.length,
+        loggedSlow: false,
+        resolve,
+        reject,
+      };
+      this.round = round;
+      const states = [...this.workers.values()];
+      const counts = balance(
+        round.jobs.length,
+        states.map((w) => w.speed[round.kind]),
+      );
+      let next = 0;
+      states.forEach((w, i) => {
+        for (let k = 0; k < counts[i]; k++) this.assign(round, round.jobs[next++], w.link, 'scheduled');
+      });
+      this.timer = setInterval(
+        () => this.checkDeadlines(),
+        Math.max(5, Math.min(250, this.options.taskTimeoutMs / 4)),
+      );
+      this.timer.unref();
+    });
+  }
+
+  /** A result or evalResult from `link`; drops anything not exactly expected, and reports why. */
+  handle(link: WorkerLink, result: AnyResult): void {
+    const round = this.round;
+    const kind = result.kind === 'result' ? 'task' : 'evalTask';
+    const index = result.kind === 'result' ? result.shard : result.id;
+    if (!round || round.kind !== kind || round.step !== result.step) {
+      const prev = this.previous;
+      const late =
+        prev && prev.kind === kind && prev.step === result.step && prev.jobs[index]?.assignees.has(link);
+      if (late) {
+        this.options.logger.debug(
+          `dropped a late ${result.kind} for ${describe(prev.jobs[index].task)} from ${link.name}`,
+        );
+        return;
+      }
+      this.reject(
+        link,
+        result.step,
+        ErrorCode.staleResult,
+        `${result.kind} for step ${result.step} job ${index} is not expected now${round ? ` (running step ${round.step})` : ''}`,
+      );
+      return;
+    }
+    const job = round.jobs[index];
+    if (!job?.assignees.has(link)) {
+      this.reject(
+        link,
+        result.step,
+        ErrorCode.notAssigned,
+        `${result.kind} for job ${index} of step ${result.step} was not assigned to ${link.name}`,
+      );
+      return;
+    }
+    const state = this.workers.get(link);
+    if (job.done) {
+      this.options.logger.debug(
+        `dropped a duplicate ${result.kind} for ${describe(job.task)} from ${link.name}`,
+      );
+      if (state) state.pending = Math.max(0, state.pending - job.rows);
+      return;
+    }
+    const rejection = round.spec.validate(index, result, link);
+    if (rejection) {
+      if (rejection.resync) {
+        this.options.emit({
+          type: 'desync',
+          worker: link.name,
+          step: round.step,
+          message: rejection.message,
+        });
+        this.options.logger.warn(
+          `worker ${link.name}, step ${round.step}: ${rejection.message}; sending full parameters`,
+        );
+        link.send({ kind: 'error', code: rejection.code, message: rejection.message });
+        this.options.resync(link);
+      } else {
+        this.reject(link, round.step, rejection.code, rejection.message);
+      }
+      if (rejection.nonFinite) {
+        job.nonFiniteFrom.add(link);
+        if (job.nonFiniteFrom.size >= Math.min(2, Math.max(1, this.workers.size))) {
+          this.fail(
+            new CoordinatorError(
+              CoordinatorErrorCode.diverged,
+              `training diverged at step ${round.step}: ${describe(job.task)} gives non-finite values on ` +
+                `${[...job.nonFiniteFrom].map((l) => l.name).join(' and ')} (${rejection.message}); lower the learning rate`,
+            ),
+          );
+          return;
+        }
+      }
+      if (state) state.pending = Math.max(0, state.pending - job.rows);
+      job.owner = null;
+      const to = this.pickFor(job, rejection.resync ? undefined : link) ?? (rejection.resync ? link : null);
+      if (to) {
+        if (to !== link)
+          this.options.emit({
+            type: 'reassign',
+            step: round.step,
+            job: describe(job.task),
+            from: link.name,
+            to: to.name,
+            reason: rejection.code,
+          });
+        this.assign(round, job, to, rejection.code);
+      }
+      return;
+    }
+    job.done = true;
+    round.spec.accept(index, result, link);
+    if (state) {
+      state.pending = Math.max(0, state.pending - job.rows);
+      state.shards++;
+      const sample = job.rows / Math.max(result.computeMs, 0.01);
+      const s = state.speed[kind];
+      state.speed[kind] = s > 0 ? (1 - SPEED_EMA) * s + SPEED_EMA * sample : sample;
+    }
+    if (--round.remaining === 0) this.finish(round);
+  }
+
+  /** Stops a running round with an error (the run is being closed). */
+  fail(err: Error): void {
+    const round = this.round;
+    if (!round) return;
+    this.finishTimers();
+    this.previous = round;
+    this.round = null;
+    round.reject(err);
+  }
+
+  private finish(round: Round): void {
+    this.finishTimers();
+    this.previous = round;
+    this.round = null;
+    round.resolve();
+  }
+
+  private finishTimers(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private assign(round: Round, job: JobState, link: WorkerLink, _why: string): void {
+    const state = this.workers.get(link);
+    if (!state) return;
+    job.owner = link;
+    job.assignees.add(link);
+    job.deadline = performance.now() + this.options.taskTimeoutMs;
+    state.pending += job.rows;
+    link.send(job.task);
+    void round;
+  }
+
+  /** The worker expected to finish soonest, preferring one that has not had this job yet. */
+  private pickFor(job: JobState, avoid?: WorkerLink): WorkerLink | null {
+    let best: WorkerState | null = null;
+    let bestScore = Number.POSITIVE_INFINITY;
+    const kind = job.task.kind;
+    for (const w of this.workers.values()) {
+      if (w.link === avoid && this.workers.size > 1) continue;
+      const fresh = !job.assignees.has(w.link);
+      const speed = w.speed[kind] > 0 ? w.speed[kind] : 1;
+      const score = (w.pending + job.rows) / speed + (fresh ? 0 : 1e9);
+      if (score < bestScore) {
+        best = w;
+        bestScore = score;
+      }
+    }
+    return best?.link ?? null;
+  }
+
+  private checkDeadlines(): void {
+    const round = this.round;
+    if (!round) return;
+    const now = performance.now();
+    if (!round.loggedSlow && now - round.started > this.options.slowRoundMs) {
+      round.loggedSlow = true;
+      const waiting = round.jobs
+        .filter((j) => !j.done)
+        .map((j) => `${describe(j.task)} on ${j.owner?.name ?? 'no worker'}`);
+      this.options.logger.warn(
+        `step ${round.step} has waited ${Math.round(now - round.started)} ms, still on ${waiting.join(', ')}`,
+      );
+    }
+    for (const job of round.jobs) {
+      if (job.done) continue;
+      if (job.owner === null) {
+        const to = this.pickFor(job);
+        if (to) this.assign(round, job, to, 'unassigned');
+        else if (now > job.deadline) {
+          job.deadline = now + this.options.taskTimeoutMs;
+          this.options.emit({
+            type: 'waiting',
+            step: round.step,
+            ready: 0,
+            needed: 1,
+            on: describe(job.task),
+          });
+        }
+        continue;
+      }
+      if (now <= job.deadline) continue;
+      const from = job.owner;
+      const to = this.pickFor(job, from);
+      this.options.logger.warn(
+        `step ${round.step}: ${describe(job.task)} on ${from.name} passed its ${this.options.taskTimeoutMs} ms deadline` +
+          (to && to !== from ? `; re-assigning to ${to.name}` : '; no other worker to give it to'),
+      );
+      if (to && to !== from) {
+        this.options.emit({
+          type: 'reassign',
+          step: round.step,
+          job: describe(job.task),
+          from: from.name,
+          to: to.name,
+          reason: 'deadline',
+        });
+        const state = this.workers.get(from);
+        if (state) state.pending = Math.max(0, state.pending - job.rows);
+        this.assign(round, job, to, 'deadline');
+      } else {
+        job.deadline = now + this.options.taskTimeoutMs;
+      }
+    }
+  }
+
+  private reject(link: WorkerLink, step: number, code: string, message: string): void {
+    this.options.logger.warn(`worker ${link.name}, step ${step}: dropped result: ${message}`);
+    this.options.emit({ type: 'rejected', worker: link.name, step, code, message });
+    link.send({ kind: 'error', code, message });
+    const state = this.workers.get(link);
+    if (state && ++state.strikes >= this.maxStrikes) {
+      link.close(`${state.strikes} rejected results; last: ${message}`);
+    }
+  }
+}
+
+function describe(task: AnyTask): string {
+  return task.kind === 'task' ? `shard ${task.shard}` : `${task.split} rows ${task.start}-${task.end}`;
+}

@@ -1,0 +1,98 @@
+import {
+  type CoordinatorMessage,
+  decode,
+  ErrorCode,
+  encode,
+  WORKER_KINDS,
+  type WorkerMessage,
+} from '@descent/protocol';
+import type WebSocket from 'ws';
+import type { Logger } from './logger.js';
+import type { LinkListener, WorkerLink } from './worker-link.js';
+
+/** Garbage frames tolerated from one worker before it is disconnected. */
+const MAX_BAD_FRAMES = 16;
+
+/** A worker over a WebSocket, after its `hello` was accepted. Frames are decoded and validated here. */
+export class SocketLink implements WorkerLink {
+  readonly type = 'socket';
+  /** performance.now() of the last frame received. */
+  lastSeen = performance.now();
+  private badFrames = 0;
+  private done = false;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    private readonly socket: WebSocket,
+    private readonly listener: LinkListener,
+    private readonly logger: Logger,
+    private readonly maxFrameBytes: number,
+  ) {
+    socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    socket.on('close', (code, reason) =>
+      this.finish(`socket closed (${code}${reason.length ? ` ${reason}` : ''})`, false),
+    );
+    socket.on('error', (err) => this.logger.warn(`worker ${name}: socket error: ${err.message}`));
+  }
+
+  send(message: CoordinatorMessage): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(encode(message));
+  }
+
+  sendEncoded(frame: Uint8Array): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+  }
+
+  close(reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN) {
+      this.send({ kind: 'bye', reason });
+      this.socket.close(1000);
+    } else {
+      this.socket.terminate();
+    }
+    this.finish(reason, true);
+  }
+
+  /** Drops the connection at once (a worker that stopped answering). */
+  terminate(reason: string): void {
+    this.socket.terminate();
+    this.finish(reason, false);
+  }
+
+  private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    this.lastSeen = performance.now();
+    const out = decode(isBinary ? data : 'text', { accept: WORKER_KINDS, maxFrameBytes: this.maxFrameBytes });
+    if (!out.ok) {
+      this.logger.warn(`worker ${this.name}: refused a frame: ${out.error.code}: ${out.error.message}`);
+      this.send({ kind: 'error', code: out.error.code, message: out.error.message });
+      if (++this.badFrames > MAX_BAD_FRAMES) this.terminate(`sent ${this.badFrames} malformed frames`);
+      return;
+    }
+    const message: WorkerMessage = out.message;
+    if (message.kind === 'hello') {
+      this.send({
+        kind: 'error',
+        code: ErrorCode.unexpectedMessage,
+        message: 'already joined; hello is sent once',
+      });
+      return;
+    }
+    if (message.kind === 'bye') {
+      this.finish(`left: ${message.reason}`, true);
+      this.socket.close(1000);
+      return;
+    }
+    if (message.kind === 'error') {
+      this.logger.warn(`worker ${this.name} reports ${message.code}: ${message.message}`);
+      return;
+    }
+    this.listener.message(this, message);
+  }
+
+  private finish(reason: string, clean: boolean): void {
+    if (this.done) return;
+    this.done = true;
+    this.listener.closed(this, reason, clean);
+  }
+}

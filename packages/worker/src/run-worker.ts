@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
+import { Backoff } from './backoff.js';
+import { localData } from './local-data.js';
+import { WorkerError, WorkerErrorCode } from './worker-error.js';
+import { resolveWorkerOptions, type WorkerOptions } from './worker-options.js';
+import { type WorkerRunState, WorkerSession } from './worker-session.js';
+
+export interface WorkerSummary {
+  /** The id the coordinator gave this worker last. */
+  readonly workerId: number;
+  /** Micro-shards and evaluation ranges computed. */
+  readonly shards: number;
+  readonly evals: number;
+  /** Why it stopped: the coordinator's bye reason, or 'aborted'. */
+  readonly reason: string;
+}
+
+/**
+ * Joins a coordinator and computes its tasks until the run ends: dials with exponential backoff, handshakes,
+ * fetches the data set if it has none, adopts every parameter broadcast, reconnects after a lost connection,
+ * and resolves after the coordinator's `bye` (or when `signal` aborts). Rejects on a refusal, with its code.
+ */
+export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
+  const opts = resolveWorkerOptions(options);
+  const state: WorkerRunState = { data: localData(opts, opts.logger), shards: 0, evals: 0, workerId: -1 };
+  const backoff = new Backoff(opts.backoffMs, opts.maxBackoffMs, opts.jitterSeed);
+  const summary = (reason: string): WorkerSummary => ({
+    workerId: state.workerId,
+    shards: state.shards,
+    evals: state.evals,
+    reason,
+  });
+  for (;;) {
+    if (opts.signal?.aborted) return summary('aborted');
+    let socket: WebSocket;
+    try {
+      socket = await dial(opts.url, opts.ca, opts.maxFrameBytes, opts.signal);
+    } catch (err) {
+      if (opts.signal?.aborted) return summary('aborted');
+      if (backoff.attempts >= opts.retries) {
+        throw new WorkerError(
+          WorkerErrorCode.connect,
+          `could not reach ${opts.url} after ${backoff.attempts + 1} attempts: ${(err as Error).message}; is the coordinator running?`,
+          { cause: err },
+        );
+      }
+      const wait = backoff.next();
+      opts.logger.info(`cannot reach ${opts.url} (${(err as Error).message}); retrying in ${wait} ms`);
+      await sleep(wait, undefined, { ref: true }).catch(() => {});
+      continue;
+    }
+    const session = new WorkerSession(socket, opts, state);
+    const onAbort = () => session.leave('stopped');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const end = await session.done;
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (end.type === 'finished') return summary(end.reason);
+    if (end.type === 'failed') throw end.error;
+    if (end.welcomed) backoff.reset();
+    opts.logger.warn(`${end.reason}; reconnecting`);
+    if (backoff.attempts >= opts.retries) {
+      throw new WorkerError(
+        WorkerErrorCode.connect,
+        `lost ${opts.url} and could not rejoin after ${opts.retries} attempts`,
+      );
+    }
+    await sleep(backoff.next());
+  }
+}
+
+function dial(
+  url: string,
+  ca: string | Buffer | undefined,
+  maxPayload: number,
+  signal?: AbortSignal,
+): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, {
+      maxPayload,
+      perMessageDeflate: false,
+      ...(ca !== undefined ? { ca } : {}),
+    });
+    const fail = (err: Error) => {
+      cleanup();
+      socket.terminate();
+      reject(err);
+    };
+    const abort = () => fail(new Error('aborted'));
+    const open = () => {
+      cleanup();
+      resolve(socket);
+    };
+    const cleanup = () => {
+      socket.off('open', open);
+      socket.off('error', fail);
+      signal?.removeEventListener('abort', abort);
+    };
+    socket.once('open', open);
+    socket.once('error', fail);
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+}
