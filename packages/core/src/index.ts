@@ -1,1 +1,13 @@
-export {};
+export * from './data/batch.js';
+export * from './data/data-error.js';
+export type * from './data/dataset.js';
+export * from './data/fingerprint.js';
+export * from './data/idx.js';
+export * from './data/mnist.js';
+export * from './data/pack.js';
+export * from './data/splits.js';
+export * from './io/atomic-write.js';
+export * from './io/checkpoint.js';
+export * from './io/hash.js';
+export * from './io/io-error.js';
+export * from './io/safetensors.js';
