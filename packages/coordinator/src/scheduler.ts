@@ -394,7 +394,12 @@ export class Scheduler {
           reason: 'deadline',
         });
         const state = this.workers.get(from);
-        if (state) state.pending = Math.max(0, state.pending - job.rows);
+        if (state) {
+          state.pending = Math.max(0, state.pending - job.rows);
+          // A missed deadline counts as very slow, so the next rounds give this worker less.
+          const known = state.speed[job.task.kind];
+          state.speed[job.task.kind] = known > 0 ? known / 4 : 1e-6;
+        }
         this.assign(round, job, to, 'deadline');
       } else {
         job.deadline = now + this.options.taskTimeoutMs;

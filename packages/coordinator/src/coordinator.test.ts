@@ -1,0 +1,94 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCheckpoint } from '@descent/core';
+import { runWorker } from '@descent/worker';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Coordinator } from './coordinator.js';
+import type { EvalRecord, StepRecord } from './observer.js';
+import type { CoordinatorOptions } from './options.js';
+import { Cleanup, quiet, tinyConfig, tinyData } from './test-helpers.js';
+
+const data = tinyData();
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+
+async function trainWith(socketWorkers: number, extra: Partial<CoordinatorOptions> = {}) {
+  const c = cleanup.coordinator(
+    await Coordinator.start({
+      config: tinyConfig(),
+      data,
+      minWorkers: Math.max(1, socketWorkers + (extra.inProcessWorkers ?? 0)),
+      ...quiet,
+      ...extra,
+    }),
+  );
+  const workers = Array.from({ length: socketWorkers }, (_, i) =>
+    runWorker({ url: c.url, data, name: `w${i}`, signal: cleanup.abort(), ...quiet }),
+  );
+  const result = await c.run();
+  const summaries = await Promise.all(workers);
+  return { result, summaries };
+}
+
+describe('Coordinator', () => {
+  it('gives bitwise the same final parameters with 2 socket workers, 1 socket worker and the in-process link', async () => {
+    const local = await trainWith(0, { inProcessWorkers: 1 });
+    const one = await trainWith(1);
+    const two = await trainWith(2);
+    expect(local.result.steps).toBe(8);
+    expect(one.result.paramsSha256).toBe(local.result.paramsSha256);
+    expect(two.result.paramsSha256).toBe(local.result.paramsSha256);
+    expect(Buffer.from(two.result.params.buffer).equals(Buffer.from(local.result.params.buffer))).toBe(true);
+    expect(two.result.workers).toBe(2);
+    expect(two.summaries.every((s) => s.reason === 'run finished')).toBe(true);
+    expect(two.result.testAcc).toBe(local.result.testAcc);
+  });
+
+  it('reports every step and evaluation to the observer, with timings', async () => {
+    const steps: StepRecord[] = [];
+    const evals: EvalRecord[] = [];
+    const { result } = await trainWith(1, {
+      observer: { onStep: (s) => steps.push(s), onEval: (e) => evals.push(e) },
+    });
+    expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(steps.every((s) => Number.isFinite(s.loss) && s.rows === 24)).toBe(true);
+    expect(Object.keys(steps[0].timings.computeMs)).toEqual(['w0#1']);
+    expect(evals.map((e) => e.step)).toEqual([4, 8]);
+    expect(evals[1].epoch).toBeCloseTo((8 * 24) / 120);
+    expect(result.trainAcc).toBe(evals[1].trainAcc);
+    const total = Object.values(result.shardsByWorker).reduce((a, b) => a + b, 0);
+    expect(total).toBe(8 * 6 + 2 * 2); // micro-shards plus one train and one test range per evaluation
+  });
+
+  it('writes checkpoints and resumes to the same final parameters as an uninterrupted run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descent-ckpt-'));
+    try {
+      const full = await trainWith(0, { inProcessWorkers: 1 });
+      const half = await trainWith(0, {
+        inProcessWorkers: 1,
+        config: tinyConfig({ iters: 5 }),
+        checkpointDir: dir,
+        checkpointEvery: 2,
+      });
+      expect(half.result.steps).toBe(5);
+      expect(readdirSync(dir).length).toBeGreaterThan(0);
+      const checkpoint = loadCheckpoint(dir);
+      expect(checkpoint.step).toBe(5);
+      const resumed = await trainWith(1, { resume: checkpoint });
+      expect(resumed.result.steps).toBe(8);
+      expect(resumed.result.stepsThisRun).toBe(3);
+      expect(resumed.result.paramsSha256).toBe(full.result.paramsSha256);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to bind beyond loopback without a token', async () => {
+    await expect(
+      Coordinator.start({ config: tinyConfig(), data, host: '0.0.0.0', ...quiet }),
+    ).rejects.toMatchObject({
+      code: 'DESCENT_ERR_TOKEN_REQUIRED',
+    });
+  });
+});
