@@ -80,8 +80,16 @@ describe('replacement sampler', () => {
   });
 
   it('refuses a damaged generator state', () => {
-    const state = { kind: 'replacement', datasetSize: 8, rng: [0, 0, 0, 0] } as unknown as SamplerState;
+    const state = { kind: 'replacement', datasetSize: 8, rng: [0, 0, 0, 0] };
     expect(() => restoreSampler(state, 8)).toThrow(expect.objectContaining({ code: 'ERR_SAMPLER_STATE' }));
+  });
+});
+
+describe('restoreSampler', () => {
+  it('refuses something that is not a saved sampler state', () => {
+    for (const state of [null, 'epoch', { kind: 'bootstrap', datasetSize: 8 }]) {
+      expect(() => restoreSampler(state, 8)).toThrow(expect.objectContaining({ name: 'SamplerError' }));
+    }
   });
 });
 

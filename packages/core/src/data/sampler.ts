@@ -57,40 +57,49 @@ export function createSampler(kind: SamplerKind, datasetSize: number, seed: numb
   }
 }
 
-/** A sampler that continues exactly where the one that saved `state` stopped. */
-export function restoreSampler(state: SamplerState, datasetSize: number): Sampler {
+/**
+ * A sampler that continues exactly where the one that saved `state` stopped. Takes `unknown` because the
+ * state comes back from a checkpoint's JSON; every field is checked before use.
+ */
+export function restoreSampler(state: SamplerState | unknown, datasetSize: number): Sampler {
   requireDatasetSize(datasetSize);
   if (state === null || typeof state !== 'object') {
     throw new SamplerError('ERR_SAMPLER_STATE', `sampler state must be an object, got ${String(state)}`);
   }
-  if (state.datasetSize !== datasetSize) {
+  const saved = state as Readonly<Record<string, unknown>>;
+  if (saved.datasetSize !== datasetSize) {
     throw new SamplerError(
       'ERR_SAMPLER_STATE',
-      `sampler state was saved for a data set of ${state.datasetSize} samples, but this one has ${datasetSize}; ` +
-        'resume with the same training data',
+      `sampler state was saved for a data set of ${String(saved.datasetSize)} samples, but this one has ` +
+        `${datasetSize}; resume with the same training data`,
     );
   }
-  switch (state.kind) {
+  switch (saved.kind) {
     case 'replacement':
-      return new ReplacementSampler(datasetSize, Rng.fromState(checkRngState(state.rng, 'rng')));
+      return new ReplacementSampler(datasetSize, Rng.fromState(checkRngState(saved.rng, 'rng')));
     case 'epoch': {
-      const { epoch, position } = state;
-      if (!Number.isSafeInteger(epoch) || epoch < 0) {
+      const { epoch, position } = saved;
+      if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) {
         throw new SamplerError(
           'ERR_SAMPLER_STATE',
-          `sampler state epoch must be an integer ≥ 0, got ${epoch}`,
+          `sampler state epoch must be an integer ≥ 0, got ${String(epoch)}`,
         );
       }
-      if (!Number.isSafeInteger(position) || position < 0 || position > datasetSize) {
+      if (
+        typeof position !== 'number' ||
+        !Number.isSafeInteger(position) ||
+        position < 0 ||
+        position > datasetSize
+      ) {
         throw new SamplerError(
           'ERR_SAMPLER_STATE',
-          `sampler state position must be an integer in [0, ${datasetSize}], got ${position}`,
+          `sampler state position must be an integer in [0, ${datasetSize}], got ${String(position)}`,
         );
       }
-      return new EpochSampler(datasetSize, checkRngState(state.epochRng, 'epochRng'), epoch, position);
+      return new EpochSampler(datasetSize, checkRngState(saved.epochRng, 'epochRng'), epoch, position);
     }
     default:
-      throw unknownKind((state as { kind: unknown }).kind);
+      throw unknownKind(saved.kind);
   }
 }
 
