@@ -1,0 +1,199 @@
+import type { DataSplits, Dataset } from '../data/dataset.js';
+import { createSampler, type Sampler } from '../data/sampler.js';
+import { buildNet } from '../nets/build.js';
+import type { Net } from '../nets/net.js';
+import { createOptimizer } from '../optim/create.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { Backend } from '../tensor/backend.js';
+import { StepAccumulator } from './accumulator.js';
+import { applyStep, l2Penalty } from './apply.js';
+import type { TrainConfig } from './config.js';
+import { type EvalCounts, ShardComputer } from './shard-computer.js';
+import { type ShardRange, shardRanges } from './shards.js';
+
+/** What one step did, reported after its update. */
+export interface StepReport {
+  /** The step just run, counted from 0. */
+  readonly step: number;
+  /** Mean cross-entropy over the batch plus λ/2·Σ‖W‖², with the parameters the batch was computed with. */
+  readonly loss: number;
+  readonly lossSum: number;
+  readonly l2: number;
+  readonly correct: number;
+  readonly rows: number;
+}
+
+export interface EvalReport {
+  /** How many steps had been run when it was taken. */
+  readonly steps: number;
+  readonly train: EvalCounts;
+  readonly test?: EvalCounts;
+}
+
+export interface LocalTrainerOptions {
+  readonly net: Net;
+  readonly optimizer: Optimizer;
+  readonly sampler: Sampler;
+  readonly train: Dataset;
+  /** Evaluated beside the training set when given. */
+  readonly test?: Dataset;
+  readonly batch: number;
+  /** Micro-shards per step, as the distributed run would cut them. */
+  readonly shards: number;
+  /** The run seed: dropout draws for (step, shard) derive from it. */
+  readonly seed: number;
+  /** The step to run next, when resuming (default 0). */
+  readonly startStep?: number;
+  /** Evaluate after every this many steps (default 0: only when asked). */
+  readonly evalEvery?: number;
+  readonly onStep?: (report: StepReport) => void;
+  readonly onEval?: (report: EvalReport) => void;
+}
+
+export class LocalTrainerError extends Error {
+  readonly code = 'ERR_LOCAL_TRAINER';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalTrainerError';
+  }
+}
+
+/**
+ * Single-process training through exactly the distributed step: sampler → micro-shards → in-order sum →
+ * applyStep, with one in-process "worker". Same seed, config and backend give the same weights as any
+ * number of remote workers.
+ */
+export class LocalTrainer {
+  readonly net: Net;
+  readonly optimizer: Optimizer;
+  readonly sampler: Sampler;
+  readonly computer: ShardComputer;
+  private readonly options: LocalTrainerOptions;
+  private readonly ranges: readonly ShardRange[];
+  private readonly accumulator: StepAccumulator;
+  private readonly indices: Int32Array;
+  private nextStep: number;
+
+  constructor(options: LocalTrainerOptions) {
+    const { net, batch, shards, startStep = 0, evalEvery = 0 } = options;
+    this.ranges = shardRanges(batch, shards);
+    const largest = this.ranges[0].end - this.ranges[0].start;
+    if (largest > net.maxRows) {
+      throw new LocalTrainerError(
+        `a shard of batch ${batch} / ${shards} shards has ${largest} rows but the net takes at most ${net.maxRows}; ` +
+          'build it with a larger maxRows or use more shards',
+      );
+    }
+    if (!Number.isSafeInteger(startStep) || startStep < 0) {
+      throw new LocalTrainerError(`startStep must be an integer ≥ 0, got ${startStep}`);
+    }
+    if (!Number.isSafeInteger(evalEvery) || evalEvery < 0) {
+      throw new LocalTrainerError(`evalEvery must be an integer ≥ 0 (0: never), got ${evalEvery}`);
+    }
+    if (options.sampler.datasetSize !== options.train.count) {
+      throw new LocalTrainerError(
+        `the sampler draws from ${options.sampler.datasetSize} samples but the training set has ${options.train.count}`,
+      );
+    }
+    this.options = options;
+    this.net = net;
+    this.optimizer = options.optimizer;
+    this.sampler = options.sampler;
+    this.computer = new ShardComputer(net, options.train, options.seed);
+    this.accumulator = new StepAccumulator(net.params.length, net.stats.length, shards);
+    this.indices = new Int32Array(batch);
+    this.nextStep = startStep;
+  }
+
+  /** The step `runStep` will run next (= steps completed, counting any resumed ones). */
+  get step(): number {
+    return this.nextStep;
+  }
+
+  /** One step; calls onStep, and onEval when the step count reaches a multiple of evalEvery. */
+  runStep(): StepReport {
+    const { batch, evalEvery = 0, onStep, onEval } = this.options;
+    const step = this.nextStep;
+    this.sampler.next(batch, this.indices);
+    this.accumulator.reset();
+    for (const { shard, start, end } of this.ranges) {
+      const out = this.computer.computeGradient(step, shard, this.indices.subarray(start, end));
+      this.accumulator.accept(shard, out.grad, out.stats, out.lossSum, out.correct, out.rows);
+    }
+    const sums = this.accumulator.result();
+    const l2 = l2Penalty(this.net);
+    applyStep(this.net, this.optimizer, sums.gradSum, sums.statsSum, batch);
+    this.nextStep = step + 1;
+    const report: StepReport = {
+      step,
+      loss: sums.lossSum / batch + l2,
+      lossSum: sums.lossSum,
+      l2,
+      correct: sums.correct,
+      rows: sums.rows,
+    };
+    onStep?.(report);
+    if (evalEvery > 0 && this.nextStep % evalEvery === 0) {
+      const evaluation = this.evaluate();
+      onEval?.(evaluation);
+    }
+    return report;
+  }
+
+  /** `steps` more steps. */
+  run(steps: number): void {
+    if (!Number.isSafeInteger(steps) || steps < 0) {
+      throw new LocalTrainerError(`steps must be an integer ≥ 0, got ${steps}`);
+    }
+    for (let i = 0; i < steps; i++) this.runStep();
+  }
+
+  /** Eval-mode counts over the whole training set and, when given, the whole test set. */
+  evaluate(): EvalReport {
+    const train = this.computer.evaluate(this.options.train);
+    const { test } = this.options;
+    return test === undefined
+      ? { steps: this.nextStep, train }
+      : { steps: this.nextStep, train, test: this.computer.evaluate(test) };
+  }
+
+  dispose(): void {
+    this.computer.dispose();
+  }
+}
+
+export interface LocalTrainerHooks {
+  readonly onStep?: (report: StepReport) => void;
+  readonly onEval?: (report: EvalReport) => void;
+  /** Rows per evaluation forward call (default 1000); training shards need only ceil(batch / shards). */
+  readonly evalChunkRows?: number;
+}
+
+/**
+ * A fresh run from a config: the net from `buildNet(config.model, backend, config.seed, …)`, the optimizer and
+ * the sampler the config names (the sampler seeded from config.seed too).
+ */
+export function createLocalTrainer(
+  config: TrainConfig,
+  data: Pick<DataSplits, 'train' | 'test'>,
+  backend: Backend,
+  hooks: LocalTrainerHooks = {},
+): LocalTrainer {
+  const shardRows = Math.ceil(config.batch / config.shards);
+  const maxRows = Math.max(shardRows, hooks.evalChunkRows ?? 1000);
+  const net = buildNet(config.model, backend, config.seed, maxRows);
+  return new LocalTrainer({
+    net,
+    optimizer: createOptimizer(config.optimizer, net.params.length),
+    sampler: createSampler(config.sampler, data.train.count, config.seed),
+    train: data.train,
+    test: data.test,
+    batch: config.batch,
+    shards: config.shards,
+    seed: config.seed,
+    evalEvery: config.evalEvery,
+    onStep: hooks.onStep,
+    onEval: hooks.onEval,
+  });
+}

@@ -1,0 +1,47 @@
+import type { Dataset } from '../data/dataset.js';
+import { MultiLayerNet } from '../nets/multi-layer-net.js';
+import { Rng } from '../rng.js';
+import { JsBackend } from '../tensor/js-backend.js';
+
+export const FEATURES = 12;
+export const CLASSES = 3;
+
+/**
+ * A small learnable data set: 12-pixel images where pixels j ≡ label (mod 3) are bright and the rest dim
+ * noise, so a linear layer can tell the classes apart.
+ */
+export function syntheticDataset(count: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const images = new Uint8Array(count * FEATURES);
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    const label = rng.nextInt(CLASSES);
+    labels[n] = label;
+    for (let j = 0; j < FEATURES; j++) {
+      images[n * FEATURES + j] = j % CLASSES === label ? 150 + rng.nextInt(106) : rng.nextInt(120);
+    }
+  }
+  return { count, rows: 3, cols: 4, features: FEATURES, classes: CLASSES, images, labels };
+}
+
+export interface SmallNetOptions {
+  readonly dropout?: number;
+  readonly batchNorm?: boolean;
+  readonly weightDecay?: number;
+  readonly maxRows?: number;
+  readonly seed?: number;
+}
+
+/** 12-8-6-3 ReLU net, with every feature the step must carry (dropout, batch norm, decay) when asked. */
+export function smallNet(options: SmallNetOptions = {}): MultiLayerNet {
+  return new MultiLayerNet(new JsBackend(), {
+    inputSize: FEATURES,
+    hiddenSizes: [8, 6],
+    outputSize: CLASSES,
+    dropout: options.dropout ?? 0,
+    batchNorm: options.batchNorm ?? false,
+    weightDecay: options.weightDecay ?? 0,
+    seed: options.seed ?? 11,
+    maxRows: options.maxRows ?? 16,
+  });
+}
