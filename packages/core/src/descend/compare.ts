@@ -1,6 +1,6 @@
 import { createOptimizer } from '../optim/create.js';
 import type { OptimizerName } from '../optim/optimizer.js';
-import { requireRun } from './gradient-descent.js';
+import { requireDescentRun } from './descend-error.js';
 import type { Objective2d } from './objectives.js';
 import { bowl } from './objectives.js';
 import type { Trajectory } from './trajectory.js';
@@ -40,7 +40,7 @@ export function compareOptimizers(options: CompareOptions = {}): Trajectory[] {
   const { objective = bowl, start = [-7, 2], steps = 30, optimizers = ALL, rates = {} } = options;
   return optimizers.map((name) => {
     const lr = rates[name] ?? BOOK_RATES[name];
-    requireRun(lr, steps);
+    requireDescentRun(lr, steps);
     const optimizer = createOptimizer(
       { name, lr, momentum: 0.9, decayRate: 0.99, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
       2,

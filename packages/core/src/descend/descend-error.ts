@@ -7,3 +7,10 @@ export class DescendError extends Error {
     this.name = 'DescendError';
   }
 }
+
+export function requireDescentRun(lr: number, steps: number): void {
+  if (!Number.isFinite(lr) || lr <= 0) throw new DescendError(`lr must be a finite number > 0, got ${lr}`);
+  if (!Number.isSafeInteger(steps) || steps < 0) {
+    throw new DescendError(`steps must be an integer ≥ 0, got ${steps}`);
+  }
+}

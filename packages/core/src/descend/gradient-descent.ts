@@ -1,5 +1,5 @@
-import { DescendError } from './descend-error.js';
-import { numericalGradient } from './numerical-gradient.js';
+import { numericalGradient } from '../gradcheck/numerical.js';
+import { requireDescentRun } from './descend-error.js';
 import type { Objective2d } from './objectives.js';
 import { sphere } from './objectives.js';
 import type { Trajectory } from './trajectory.js';
@@ -17,9 +17,9 @@ export interface GradientDescentOptions {
  */
 export function gradientDescent(options: GradientDescentOptions = {}): Trajectory {
   const { objective = sphere, start = [-3, 4], lr = 0.1, steps = 20 } = options;
-  requireRun(lr, steps);
-  const f = (p: Float64Array) => objective.value(p[0], p[1]);
+  requireDescentRun(lr, steps);
   const x = Float64Array.from(start);
+  const f = () => objective.value(x[0], x[1]);
   const points: [number, number][] = [[x[0], x[1]]];
   for (let step = 0; step < steps; step++) {
     const grad = numericalGradient(f, x);
@@ -28,11 +28,4 @@ export function gradientDescent(options: GradientDescentOptions = {}): Trajector
     points.push([x[0], x[1]]);
   }
   return { optimizer: 'gd', objective: objective.name, lr, points };
-}
-
-export function requireRun(lr: number, steps: number): void {
-  if (!Number.isFinite(lr) || lr <= 0) throw new DescendError(`lr must be a finite number > 0, got ${lr}`);
-  if (!Number.isSafeInteger(steps) || steps < 0) {
-    throw new DescendError(`steps must be an integer ≥ 0, got ${steps}`);
-  }
 }
