@@ -85,12 +85,8 @@ export class Rng {
     }
   }
 
-  /** Standard normal draw (Box–Muller; the second value of each pair is kept for the next call). */
+  /** Standard normal draw (Box–Muller; one value per pair, so the four words are the whole state). */
   nextGaussian(): number {
-    if (this.spareGaussian !== null) {
-      const g = this.spareGaussian;
-        return g;
-    }
     let u = 0;
     while (u === 0) u = this.nextFloat();
     const v = this.nextFloat();
