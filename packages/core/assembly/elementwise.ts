@@ -1,0 +1,115 @@
+// Element-wise kernels and reductions: f32x4 over the body, the same operations lane by lane on the tail.
+import { expScalar, expVec } from './exp';
+
+@inline
+function at(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+export function addBias(x: usize, bias: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const row = x + <usize>i * (<usize>cols << 2);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) v128.store(at(row, j), f32x4.add(v128.load(at(row, j)), v128.load(at(bias, j))));
+    for (; j < cols; j++) store<f32>(at(row, j), load<f32>(at(row, j)) + load<f32>(at(bias, j)));
+  }
+}
+
+/** out[j] (=|+=) Σ_i x[i, j], rows summed in order from zero, then added to out. */
+export function sumRows(x: usize, rows: i32, cols: i32, out: usize, acc: bool): void {
+  const ld = <usize>cols << 2;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    let s = f32x4.splat(0);
+    for (let i = 0; i < rows; i++) s = f32x4.add(s, v128.load(at(x + <usize>i * ld, j)));
+    v128.store(at(out, j), acc ? f32x4.add(v128.load(at(out, j)), s) : s);
+  }
+  for (; j < cols; j++) {
+    let s: f32 = 0;
+    for (let i = 0; i < rows; i++) s += load<f32>(at(x + <usize>i * ld, j));
+    store<f32>(at(out, j), acc ? load<f32>(at(out, j)) + s : s);
+  }
+}
+
+export function relu(x: usize, y: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  // max(v, 0) with NaN kept as NaN would differ from the reference's `v > 0 ? v : 0`; a select matches it.
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(at(x, i));
+    v128.store(at(y, i), v128.and(v, f32x4.gt(v, zero)));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(at(x, i));
+    store<f32>(at(y, i), v > 0 ? v : 0);
+  }
+}
+
+export function reluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128.store(at(dx, i), v128.and(v128.load(at(dy, i)), f32x4.gt(v128.load(at(x, i)), zero)));
+  }
+  for (; i < n; i++) store<f32>(at(dx, i), load<f32>(at(x, i)) > 0 ? load<f32>(at(dy, i)) : 0);
+}
+
+export function sigmoid(x: usize, y: usize, n: i32): void {
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const e = expVec(f32x4.neg(v128.load(at(x, i))));
+    v128.store(at(y, i), f32x4.div(one, f32x4.add(one, e)));
+  }
+  for (; i < n; i++) store<f32>(at(y, i), <f32>1 / (<f32>1 + expScalar(-load<f32>(at(x, i)))));
+}
+
+export function sigmoidBackward(y: usize, dy: usize, dx: usize, n: i32): void {
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(at(y, i));
+    v128.store(at(dx, i), f32x4.mul(f32x4.mul(v128.load(at(dy, i)), v), f32x4.sub(one, v)));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(at(y, i));
+    store<f32>(at(dx, i), load<f32>(at(dy, i)) * v * (1 - v));
+  }
+}
+
+export function axpy(n: i32, a: f32, x: usize, y: usize): void {
+  const av = f32x4.splat(a);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128.store(at(y, i), f32x4.add(v128.load(at(y, i)), f32x4.mul(av, v128.load(at(x, i)))));
+  }
+  for (; i < n; i++) store<f32>(at(y, i), load<f32>(at(y, i)) + a * load<f32>(at(x, i)));
+}
+
+export function scale(n: i32, a: f32, x: usize): void {
+  const av = f32x4.splat(a);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(x, i), f32x4.mul(v128.load(at(x, i)), av));
+  for (; i < n; i++) store<f32>(at(x, i), load<f32>(at(x, i)) * a);
+}
+
+/** Σ x² in double precision: two f64x2 accumulators (even and odd lane pairs), then the tail. */
+export function sumSquares(x: usize, n: i32): f64 {
+  let lo = f64x2.splat(0);
+  let hi = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(at(x, i));
+    const a = f64x2.promote_low_f32x4(v);
+    const b = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    lo = f64x2.add(lo, f64x2.mul(a, a));
+    hi = f64x2.add(hi, f64x2.mul(b, b));
+  }
+  const s = f64x2.add(lo, hi);
+  let sum = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(at(x, i));
+    sum += v * v;
+  }
+  return sum;
+}

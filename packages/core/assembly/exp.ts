@@ -1,0 +1,55 @@
+// e^x in float32 (Cephes expf): x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split, so n·C1 is exact), a
+// degree-7 polynomial for e^r, and 2^n built in the exponent bits. n is rounded by adding 1.5·2^23, which
+// leaves n in the low mantissa bits, ready to shift into the exponent: cheaper than nearest + convert. Within ~1 ulp of the exact value on
+// [-87.3, 88]; inputs are clamped there, so it never returns inf or a subnormal.
+// The vector and scalar forms do the same float32 operations in the same order, so they agree bitwise.
+
+const LOG2E: f32 = 1.44269504088896341;
+const ROUND: f32 = 12582912;
+const C1: f32 = 0.693359375;
+const C2: f32 = -2.12194440e-4;
+const LO: f32 = -87.3365478515625;
+const HI: f32 = 88; // keeps n ≤ 127 after rounding
+const P0: f32 = 1.9875691500e-4;
+const P1: f32 = 1.3981999507e-3;
+const P2: f32 = 8.3334519073e-3;
+const P3: f32 = 4.1665795894e-2;
+const P4: f32 = 1.6666665459e-1;
+const P5: f32 = 5.0000001201e-1;
+
+@inline
+export function expVec(x: v128): v128 {
+  // pmax/pmin keep a NaN x (it is their first operand), so e^NaN stays NaN.
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(LO)), f32x4.splat(HI));
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND));
+  const n = f32x4.sub(t, f32x4.splat(ROUND));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(C1)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(C2)));
+  const z = f32x4.mul(r, r);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
+  const y = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1));
+  const pow2 = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2);
+}
+
+@inline
+export function expScalar(x: f32): f32 {
+  x = x < LO ? LO : x;
+  x = HI < x ? HI : x;
+  const t = x * LOG2E + ROUND;
+  const n = t - ROUND;
+  let r = x - n * C1;
+  r = r - n * C2;
+  const z = r * r;
+  let p = P0 * r + P1;
+  p = p * r + P2;
+  p = p * r + P3;
+  p = p * r + P4;
+  p = p * r + P5;
+  const y = p * z + r + 1;
+  return y * reinterpret<f32>((reinterpret<i32>(t) + 127) << 23);
+}

@@ -1,0 +1,108 @@
+// The kernels of the wasm backend. Every pointer is a byte offset into the imported shared memory, which
+// the host owns and allocates; this module keeps no state and allocates nothing.
+import { denseGemm } from './dense';
+import { countNonzero, sparseGemmNN, sparseGemmTN } from './sparse';
+
+export {
+  addBias,
+  axpy,
+  relu,
+  reluBackward,
+  scale,
+  sigmoid,
+  sigmoidBackward,
+  sumRows,
+  sumSquares,
+} from './elementwise';
+export { countCorrect, softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax';
+
+/** Where the host may start allocating: past this module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// Skipping zeros pays once op(A) is at most this dense (measured on the seed shapes), and only for shapes
+// large enough that counting the zeros is cheap next to the product.
+const SPARSE_MAX_DENSITY: f64 = 0.5;
+const SPARSE_MIN_N: i32 = 8;
+const SPARSE_MIN_K: i32 = 16;
+
+/** Bytes of scratch `gemm` needs. */
+export function gemmScratchBytes(transB: bool, m: i32, n: i32, k: i32): i32 {
+  return (transB ? (k * n * 4 + 15) & ~15 : 0) + max(m, k) * 8;
+}
+
+/** B (n×k) → Bᵀ (k×n) at out. */
+function transpose(b: usize, n: i32, k: i32, out: usize): void {
+  for (let j = 0; j < n; j++) {
+    const row = b + <usize>j * ((<usize>k) << 2);
+    for (let p = 0; p < k; p++)
+      store<f32>(out + ((<usize>p * <usize>n + <usize>j) << 2), load<f32>(row + ((<usize>p) << 2)));
+  }
+}
+
+/** C(m×n) = op(A)·op(B), or += when acc; `scratch` holds gemmScratchBytes bytes. */
+export function gemm(
+  transA: bool,
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  b: usize,
+  c: usize,
+  acc: bool,
+  scratch: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!acc) memory.fill(c, 0, <usize>m * <usize>n * 4);
+    return;
+  }
+  let list = scratch;
+  if (transB) {
+    transpose(b, n, k, scratch);
+    b = scratch;
+    list = scratch + <usize>((k * n * 4 + 15) & ~15);
+  }
+  const total = m * k;
+  if (
+    n >= SPARSE_MIN_N &&
+    k >= SPARSE_MIN_K &&
+    <f64>countNonzero(a, total) <= <f64>total * SPARSE_MAX_DENSITY
+  ) {
+    if (transA) sparseGemmTN(m, n, k, a, b, c, acc, list);
+    else sparseGemmNN(m, n, k, a, b, c, acc, list);
+    return;
+  }
+  denseGemm(m, n, k, a, transA ? 1 : k, transA ? m : 1, b, c, acc);
+}
+
+/** The two paths on their own, for measurement. */
+export function gemmDense(
+  transA: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  b: usize,
+  c: usize,
+  acc: bool,
+): void {
+  denseGemm(m, n, k, a, transA ? 1 : k, transA ? m : 1, b, c, acc);
+}
+
+export function gemmSparse(
+  transA: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  b: usize,
+  c: usize,
+  acc: bool,
+  list: usize,
+): void {
+  if (transA) sparseGemmTN(m, n, k, a, b, c, acc, list);
+  else sparseGemmNN(m, n, k, a, b, c, acc, list);
+}

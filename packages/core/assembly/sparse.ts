@@ -1,0 +1,198 @@
+// Sparse-A variants of op(A)·B for mostly-zero inputs (MNIST pixels are ~80% zeros). Each C element still
+// sums over p in ascending order from the same starting value as the dense kernel; the terms left out are
+// exactly those whose A entry is ±0, which add nothing for finite B, so results match the dense path.
+import { initial, storeLanes } from './lanes';
+
+@inline
+function mac(acc: v128, a: v128, b: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+/** Σ (x[i] ≠ 0) over len floats. */
+export function countNonzero(x: usize, len: i32): i32 {
+  const zero = f32x4.splat(0);
+  let count = 0;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) count += popcnt(i32x4.bitmask(f32x4.ne(v128.load(x + (<usize>i << 2)), zero)));
+  for (; i < len; i++) if (load<f32>(x + (<usize>i << 2)) != 0) count++;
+  return count;
+}
+
+/**
+ * Writes (byte offset index·stride, value) pairs for the nonzeros of len floats at x into list, in index
+ * order, and returns how many there are.
+ */
+function compress(x: usize, len: i32, stride: usize, list: usize): i32 {
+  const zero = f32x4.splat(0);
+  let count = 0;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    let mask = i32x4.bitmask(f32x4.ne(v, zero));
+    while (mask != 0) {
+      const lane = ctz(mask);
+      const e = list + (<usize>count << 3);
+      store<u32>(e, <u32>(<usize>(i + lane) * stride));
+      store<f32>(e, load<f32>(x + (<usize>(i + lane) << 2)), 4);
+      count++;
+      mask &= mask - 1;
+    }
+  }
+  for (; i < len; i++) {
+    const value = load<f32>(x + (<usize>i << 2));
+    if (value != 0) {
+      const e = list + (<usize>count << 3);
+      store<u32>(e, <u32>(<usize>i * stride));
+      store<f32>(e, value, 4);
+      count++;
+    }
+  }
+  return count;
+}
+
+// Row kernels over a list of (offset, value) entries, for `vecs` (1–8, a constant after inlining) f32x4
+// columns whose last one has `lanes` (1–4) valid lanes. Loads past the row's end are harmless (slack).
+
+/** c[0..w) (=|+=) Σ_e value_e · b[offset_e .. offset_e + w), accumulators in registers. */
+@inline
+function gatherVecs(list: usize, count: i32, b: usize, c: usize, acc: bool, vecs: i32, lanes: i32): void {
+  let s0 = initial(c, acc);
+  let s1 = vecs > 1 ? initial(c + 16, acc) : s0;
+  let s2 = vecs > 2 ? initial(c + 32, acc) : s0;
+  let s3 = vecs > 3 ? initial(c + 48, acc) : s0;
+  let s4 = vecs > 4 ? initial(c + 64, acc) : s0;
+  let s5 = vecs > 5 ? initial(c + 80, acc) : s0;
+  let s6 = vecs > 6 ? initial(c + 96, acc) : s0;
+  let s7 = vecs > 7 ? initial(c + 112, acc) : s0;
+  const end = list + (<usize>count << 3);
+  for (let e = list; e < end; e += 8) {
+    const bp = b + <usize>load<u32>(e);
+    const x = v128.load32_splat(e, 4);
+    s0 = mac(s0, x, v128.load(bp));
+    if (vecs > 1) s1 = mac(s1, x, v128.load(bp, 16));
+    if (vecs > 2) s2 = mac(s2, x, v128.load(bp, 32));
+    if (vecs > 3) s3 = mac(s3, x, v128.load(bp, 48));
+    if (vecs > 4) s4 = mac(s4, x, v128.load(bp, 64));
+    if (vecs > 5) s5 = mac(s5, x, v128.load(bp, 80));
+    if (vecs > 6) s6 = mac(s6, x, v128.load(bp, 96));
+    if (vecs > 7) s7 = mac(s7, x, v128.load(bp, 112));
+  }
+  if (vecs > 1) v128.store(c, s0);
+  if (vecs > 2) v128.store(c, s1, 16);
+  if (vecs > 3) v128.store(c, s2, 32);
+  if (vecs > 4) v128.store(c, s3, 48);
+  if (vecs > 5) v128.store(c, s4, 64);
+  if (vecs > 6) v128.store(c, s5, 80);
+  if (vecs > 7) v128.store(c, s6, 96);
+  const last = vecs == 1 ? s0 : vecs == 2 ? s1 : vecs == 3 ? s2 : vecs == 4 ? s3 : vecs == 5 ? s4 : vecs == 6 ? s5 : vecs == 7 ? s6 : s7;
+  const lastPtr = c + (<usize>(vecs - 1) << 4);
+  if (lanes == 4) v128.store(lastPtr, last);
+  else storeLanes(lastPtr, last, lanes);
+}
+
+function gatherChunk(list: usize, count: i32, b: usize, c: usize, acc: bool, vecs: i32, lanes: i32): void {
+  switch (vecs) {
+    case 1: gatherVecs(list, count, b, c, acc, 1, lanes); break;
+    case 2: gatherVecs(list, count, b, c, acc, 2, lanes); break;
+    case 3: gatherVecs(list, count, b, c, acc, 3, lanes); break;
+    case 4: gatherVecs(list, count, b, c, acc, 4, lanes); break;
+    case 5: gatherVecs(list, count, b, c, acc, 5, lanes); break;
+    case 6: gatherVecs(list, count, b, c, acc, 6, lanes); break;
+    case 7: gatherVecs(list, count, b, c, acc, 7, lanes); break;
+    default: gatherVecs(list, count, b, c, acc, 8, lanes);
+  }
+}
+
+/** For each listed (offset, value): c[offset .. offset + w) += value · b[0..w), b held in registers. */
+@inline
+function scatterVecs(list: usize, count: i32, b: usize, c: usize, vecs: i32, lanes: i32): void {
+  const b0 = v128.load(b);
+  const b1 = vecs > 1 ? v128.load(b, 16) : b0;
+  const b2 = vecs > 2 ? v128.load(b, 32) : b0;
+  const b3 = vecs > 3 ? v128.load(b, 48) : b0;
+  const b4 = vecs > 4 ? v128.load(b, 64) : b0;
+  const b5 = vecs > 5 ? v128.load(b, 80) : b0;
+  const b6 = vecs > 6 ? v128.load(b, 96) : b0;
+  const b7 = vecs > 7 ? v128.load(b, 112) : b0;
+  const bl = vecs == 1 ? b0 : vecs == 2 ? b1 : vecs == 3 ? b2 : vecs == 4 ? b3 : vecs == 5 ? b4 : vecs == 6 ? b5 : vecs == 7 ? b6 : b7;
+  const lastOffset = <usize>(vecs - 1) << 4;
+  const end = list + (<usize>count << 3);
+  for (let e = list; e < end; e += 8) {
+    const cp = c + <usize>load<u32>(e);
+    const x = v128.load32_splat(e, 4);
+    if (vecs > 1) v128.store(cp, mac(v128.load(cp), x, b0));
+    if (vecs > 2) v128.store(cp, mac(v128.load(cp, 16), x, b1), 16);
+    if (vecs > 3) v128.store(cp, mac(v128.load(cp, 32), x, b2), 32);
+    if (vecs > 4) v128.store(cp, mac(v128.load(cp, 48), x, b3), 48);
+    if (vecs > 5) v128.store(cp, mac(v128.load(cp, 64), x, b4), 64);
+    if (vecs > 6) v128.store(cp, mac(v128.load(cp, 80), x, b5), 80);
+    if (vecs > 7) v128.store(cp, mac(v128.load(cp, 96), x, b6), 96);
+    const lp = cp + lastOffset;
+    const s = mac(v128.load(lp), x, bl);
+    if (lanes == 4) v128.store(lp, s);
+    else storeLanes(lp, s, lanes);
+  }
+}
+
+function scatterChunk(list: usize, count: i32, b: usize, c: usize, vecs: i32, lanes: i32): void {
+  switch (vecs) {
+    case 1: scatterVecs(list, count, b, c, 1, lanes); break;
+    case 2: scatterVecs(list, count, b, c, 2, lanes); break;
+    case 3: scatterVecs(list, count, b, c, 3, lanes); break;
+    case 4: scatterVecs(list, count, b, c, 4, lanes); break;
+    case 5: scatterVecs(list, count, b, c, 5, lanes); break;
+    case 6: scatterVecs(list, count, b, c, 6, lanes); break;
+    case 7: scatterVecs(list, count, b, c, 7, lanes); break;
+    default: scatterVecs(list, count, b, c, 8, lanes);
+  }
+}
+
+// A row of n columns is cut into passes of at most 8 vectors, as even as possible (50 → 7 + 6 vectors),
+// so no pass is a short one whose single accumulator chain would stall on add latency.
+
+function gatherRow(list: usize, count: i32, b: usize, c: usize, n: i32, acc: bool): void {
+  const vecs = (n + 3) >> 2;
+  let passes = (vecs + 7) >> 3;
+  let done = 0;
+  while (passes > 0) {
+    const width = (vecs - done + passes - 1) / passes;
+    const lanes = done + width == vecs ? n - ((vecs - 1) << 2) : 4;
+    const offset = <usize>done << 4;
+    gatherChunk(list, count, b + offset, c + offset, acc, width, lanes);
+    done += width;
+    passes--;
+  }
+}
+
+function scatterRow(list: usize, count: i32, b: usize, c: usize, n: i32): void {
+  const vecs = (n + 3) >> 2;
+  let passes = (vecs + 7) >> 3;
+  let done = 0;
+  while (passes > 0) {
+    const width = (vecs - done + passes - 1) / passes;
+    const lanes = done + width == vecs ? n - ((vecs - 1) << 2) : 4;
+    const offset = <usize>done << 4;
+    scatterChunk(list, count, b + offset, c + offset, width, lanes);
+    done += width;
+    passes--;
+  }
+}
+
+/** C(m×n) (=|+=) A·B with A row-major m×k, skipping zeros of A row by row. */
+export function sparseGemmNN(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc: bool, list: usize): void {
+  const ldb = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    const count = compress(a + <usize>i * (<usize>k << 2), k, ldb, list);
+    gatherRow(list, count, b, c + <usize>i * ldb, n, acc);
+  }
+}
+
+/** C(m×n) (=|+=) Aᵀ·B with A stored k×m: each nonzero A[p, i] adds a multiple of B's row p to C's row i. */
+export function sparseGemmTN(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc: bool, list: usize): void {
+  const ldc = <usize>n << 2;
+  if (!acc) memory.fill(c, 0, <usize>m * ldc);
+  for (let p = 0; p < k; p++) {
+    const count = compress(a + <usize>p * (<usize>m << 2), m, ldc, list);
+    scatterRow(list, count, b + <usize>p * ldc, c, n);
+  }
+}

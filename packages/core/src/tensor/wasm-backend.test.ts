@@ -1,0 +1,342 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../rng.js';
+import { JsBackend } from './js-backend.js';
+import { copyInto, expectCloseScaled, gemmMagnitudes, randomArray } from './wasm/test-reference.js';
+import { WasmBackendError } from './wasm/wasm-backend-error.js';
+import { WasmBackend } from './wasm-backend.js';
+
+const js = new JsBackend();
+const wasm = new WasmBackend();
+const alloc = (length: number) => wasm.alloc(length);
+const EPS = 2 ** -24;
+
+const variants = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
+
+/** Runs one gemm on both backends and checks wasm against js within the float32 dot-product error bound. */
+function checkGemm(
+  rng: Rng,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  accumulate: boolean,
+  zeros: number,
+): void {
+  const a = randomArray(rng, m * k, zeros);
+  const b = randomArray(rng, k * n);
+  const c0 = randomArray(rng, m * n);
+  const expected = Float32Array.from(c0);
+  js.gemm(transA, transB, m, n, k, a, b, expected, accumulate);
+  const c = copyInto(alloc, c0);
+  wasm.gemm(transA, transB, m, n, k, copyInto(alloc, a), copyInto(alloc, b), c, accumulate);
+  const magnitude = gemmMagnitudes(transA, transB, m, n, k, a, b);
+  if (accumulate) for (let i = 0; i < magnitude.length; i++) magnitude[i] += Math.abs(c0[i]);
+  // Both round once per term (wasm twice: product and sum), so |error| ≤ ~2(k + 1)·ε·Σ|a·b|.
+  expectCloseScaled(c, expected, 2 * (k + 1) * EPS, 1e-30, magnitude);
+}
+
+describe('WasmBackend gemm', () => {
+  const sizes = [1, 3, 5, 7, 13, 17, 31, 33];
+
+  it.each(variants)(
+    'matches the js backend on many small shapes (transA %s, transB %s)',
+    (transA, transB) => {
+      const rng = new Rng(11);
+      for (const m of sizes) {
+        for (const n of sizes) {
+          const k = sizes[rng.nextInt(sizes.length)];
+          checkGemm(rng, transA, transB, m, n, k, rng.nextFloat() < 0.5, 0);
+        }
+      }
+    },
+  );
+
+  it.each(variants)(
+    'matches on the seed shapes and sparse inputs (transA %s, transB %s)',
+    (transA, transB) => {
+      const rng = new Rng(12);
+      const shapes: [number, number, number][] = [
+        [100, 50, 784],
+        [784, 50, 100],
+        [100, 10, 50],
+        [50, 10, 100],
+        [100, 50, 10],
+        [25, 50, 784],
+        [13, 33, 100],
+        [17, 100, 31],
+      ];
+      for (const [m, n, k] of shapes) {
+        for (const zeros of [0, 0.8, 0.97]) {
+          checkGemm(rng, transA, transB, m, n, k, false, zeros);
+          checkGemm(rng, transA, transB, m, n, k, true, zeros);
+        }
+      }
+    },
+  );
+
+  it('gives the same bits whether zeros are skipped or not', () => {
+    // A mostly-zero A takes the zero-skipping path; the same rows stacked on dense ones take the dense path.
+    // Each element sums its nonzero terms in the same order either way, so the rows agree bitwise.
+    const rng = new Rng(13);
+    for (const transA of [false, true]) {
+      const [rows, extra, n, k] = [20, 60, 50, 100];
+      const sparse = randomArray(rng, rows * k, 0.9);
+      const dense = randomArray(rng, extra * k);
+      const b = copyInto(alloc, randomArray(rng, k * n));
+      const stacked = new Float32Array((rows + extra) * k);
+      if (transA) {
+        for (let p = 0; p < k; p++) {
+          stacked.set(sparse.subarray(p * rows, (p + 1) * rows), p * (rows + extra));
+          stacked.set(dense.subarray(p * extra, (p + 1) * extra), p * (rows + extra) + rows);
+        }
+      } else {
+        stacked.set(sparse);
+        stacked.set(dense, rows * k);
+      }
+      const alone = alloc(rows * n);
+      const together = alloc((rows + extra) * n);
+      wasm.gemm(transA, false, rows, n, k, copyInto(alloc, sparse), b, alone, false);
+      wasm.gemm(transA, false, rows + extra, n, k, copyInto(alloc, stacked), b, together, false);
+      expect(Buffer.from(together.buffer, together.byteOffset, alone.byteLength)).toEqual(
+        Buffer.from(alone.buffer, alone.byteOffset, alone.byteLength),
+      );
+    }
+  });
+
+  it('is deterministic: the same call gives the same bits', () => {
+    const rng = new Rng(14);
+    const a = copyInto(alloc, randomArray(rng, 100 * 784, 0.8));
+    const b = copyInto(alloc, randomArray(rng, 784 * 50));
+    const first = alloc(100 * 50);
+    const second = alloc(100 * 50);
+    wasm.gemm(false, false, 100, 50, 784, a, b, first, false);
+    wasm.gemm(false, false, 100, 50, 784, a, b, second, false);
+    expect(Array.from(second)).toEqual(Array.from(first));
+  });
+
+  it('handles k = 0 and empty outputs', () => {
+    const c = copyInto(alloc, Float32Array.of(1, 2, 3, 4));
+    wasm.gemm(false, false, 2, 2, 0, alloc(0), alloc(0), c, true);
+    expect(Array.from(c)).toEqual([1, 2, 3, 4]);
+    wasm.gemm(false, false, 2, 2, 0, alloc(0), alloc(0), c, false);
+    expect(Array.from(c)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('accepts subarray views and foreign arrays, writing results back', () => {
+    const rng = new Rng(15);
+    const [m, n, k] = [7, 13, 17];
+    const a = randomArray(rng, m * k);
+    const b = randomArray(rng, k * n);
+    const expected = new Float32Array(m * n);
+    js.gemm(false, true, m, n, k, a, b, expected, false);
+    const pool = alloc(m * k + 3);
+    pool.set(a, 3);
+    const viaViews = alloc(m * n);
+    wasm.gemm(false, true, m, n, k, pool.subarray(3), copyInto(alloc, b), viaViews, false);
+    const foreign = new Float32Array(m * n);
+    wasm.gemm(false, true, m, n, k, a, b, foreign, false);
+    expect(Array.from(foreign)).toEqual(Array.from(viaViews));
+    expectCloseScaled(foreign, expected, 1e-5, 1e-6);
+  });
+
+  it('refuses a buffer shorter than the shapes need', () => {
+    const call = () => wasm.gemm(false, false, 4, 4, 4, alloc(15), alloc(16), alloc(16), false);
+    expect(call).toThrow(WasmBackendError);
+    expect(call).toThrow(/gemm A needs 16 elements but the buffer holds 15/);
+    try {
+      call();
+    } catch (error) {
+      expect((error as WasmBackendError).code).toBe('WASM_BUFFER_TOO_SMALL');
+    }
+  });
+});
+
+describe('WasmBackend element-wise kernels and reductions', () => {
+  const lengths = [0, 1, 3, 5, 7, 13, 17, 31, 33, 100, 784];
+
+  it('addBias and sumRows match', () => {
+    const rng = new Rng(21);
+    for (const rows of [1, 3, 17, 100]) {
+      for (const cols of [1, 5, 10, 33, 50]) {
+        const x = randomArray(rng, rows * cols);
+        const bias = randomArray(rng, cols);
+        const expected = Float32Array.from(x);
+        js.addBias(expected, bias, rows, cols);
+        const got = copyInto(alloc, x);
+        wasm.addBias(got, copyInto(alloc, bias), rows, cols);
+        expect(Array.from(got)).toEqual(Array.from(expected));
+        for (const accumulate of [false, true]) {
+          const out0 = randomArray(rng, cols);
+          const sumExpected = Float32Array.from(out0);
+          js.sumRows(x, rows, cols, sumExpected, accumulate);
+          const sum = copyInto(alloc, out0);
+          wasm.sumRows(copyInto(alloc, x), rows, cols, sum, accumulate);
+          expectCloseScaled(sum, sumExpected, (rows + 1) * 2 * EPS, 1e-6);
+        }
+      }
+    }
+  });
+
+  it('relu, reluBackward, sigmoidBackward, axpy and scale match', () => {
+    const rng = new Rng(22);
+    for (const n of lengths) {
+      const x = randomArray(rng, n, 0.1);
+      const dy = randomArray(rng, n);
+      const y = Float32Array.from(x, (v) => 1 / (1 + Math.exp(-v)));
+      const pairs: [string, (be: JsBackend | WasmBackend, out: Float32Array) => void][] = [
+        ['relu', (be, out) => be.relu(x, out, n)],
+        ['reluBackward', (be, out) => be.reluBackward(x, dy, out, n)],
+        ['sigmoidBackward', (be, out) => be.sigmoidBackward(y, dy, out, n)],
+        ['axpy', (be, out) => be.axpy(n, 0.37, x, out.fill(0.5))],
+        ['scale', (be, out) => be.scale(n, -1.7, out.fill(0.25))],
+      ];
+      for (const [name, run] of pairs) {
+        const expected = new Float32Array(n);
+        run(js, expected);
+        const got = alloc(n);
+        run(wasm, got);
+        expect(got.length, name).toBe(n);
+        expectCloseScaled(got, expected, 4 * EPS, 1e-30);
+      }
+    }
+  });
+
+  it('sigmoid is within 1e-6 relative of the exact value over the whole float range', () => {
+    const xs: number[] = [
+      0,
+      -0,
+      1e-8,
+      -1e-8,
+      87,
+      -87,
+      88,
+      -88,
+      89,
+      -89,
+      100,
+      -100,
+      1e30,
+      -1e30,
+      Infinity,
+      -Infinity,
+    ];
+    for (let v = -90; v <= 90; v += 0.0137) xs.push(v);
+    const x = Float32Array.from(xs);
+    const got = alloc(x.length);
+    wasm.sigmoid(copyInto(alloc, x), got, x.length);
+    const exact = Float64Array.from(x, (v) => 1 / (1 + Math.exp(-v)));
+    // Below ~1e-38 float32 has no normal numbers left; there only the absolute error matters.
+    expectCloseScaled(got, exact, 1e-6, 1e-37);
+    const nan = alloc(5).fill(Number.NaN);
+    wasm.sigmoid(nan, nan, 5);
+    expect(Array.from(nan).every(Number.isNaN)).toBe(true);
+  });
+
+  it('sigmoid works in place', () => {
+    const x = copyInto(alloc, Float32Array.of(-2, -1, 0, 1, 2, 3, 4));
+    wasm.sigmoid(x, x, x.length);
+    expectCloseScaled(
+      x,
+      [-2, -1, 0, 1, 2, 3, 4].map((v) => 1 / (1 + Math.exp(-v))),
+      1e-6,
+      0,
+    );
+  });
+
+  it('softmaxCrossEntropy, its backward and countCorrect match', () => {
+    const rng = new Rng(23);
+    for (const rows of [1, 3, 13, 100]) {
+      for (const cols of [1, 2, 3, 10, 17]) {
+        const logits = randomArray(rng, rows * cols).map((v) => v * 8);
+        if (rows > 2) logits[cols] = 1e4; // a huge logit must stay finite
+        const labels = Int32Array.from({ length: rows }, () => rng.nextInt(cols));
+        const probsJs = new Float32Array(rows * cols);
+        const lossJs = js.softmaxCrossEntropy(logits, labels, rows, cols, probsJs);
+        const probs = alloc(rows * cols);
+        const loss = wasm.softmaxCrossEntropy(copyInto(alloc, logits), labels, rows, cols, probs);
+        expect(Math.abs(loss - lossJs)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(lossJs)));
+        expectCloseScaled(probs, probsJs, 1e-6, 1e-7);
+        const dxJs = new Float32Array(rows * cols);
+        js.softmaxCrossEntropyBackward(probsJs, labels, rows, cols, 1 / rows, dxJs);
+        const dx = alloc(rows * cols);
+        wasm.softmaxCrossEntropyBackward(probs, labels, rows, cols, 1 / rows, dx);
+        expectCloseScaled(dx, dxJs, 1e-6, 1e-7);
+        const ties = logits.map((v) => Math.round(v / 4));
+        expect(wasm.countCorrect(ties, labels, rows, cols)).toBe(js.countCorrect(ties, labels, rows, cols));
+      }
+    }
+  });
+
+  it('refuses a label outside the classes', () => {
+    const call = () => wasm.softmaxCrossEntropy(alloc(6), Int32Array.of(0, 3), 2, 3, alloc(6));
+    expect(call).toThrow(/label 3 of row 1 is outside \[0, 3\)/);
+  });
+
+  it('sumSquares matches in double precision', () => {
+    const rng = new Rng(24);
+    for (const n of [...lengths, 39_200]) {
+      const x = randomArray(rng, n);
+      const expected = js.sumSquares(x, n);
+      expect(Math.abs(wasm.sumSquares(copyInto(alloc, x), n) - expected)).toBeLessThanOrEqual(
+        1e-12 * (1 + expected),
+      );
+    }
+  });
+});
+
+describe('WasmBackend memory', () => {
+  it('hands out zeroed buffers and reuses freed ones, zeroed again', () => {
+    const backend = new WasmBackend();
+    const first = backend.alloc(100);
+    first.fill(7);
+    const offset = first.byteOffset;
+    backend.free(first);
+    const again = backend.alloc(100);
+    expect(again.byteOffset).toBe(offset);
+    expect(again.every((v) => v === 0)).toBe(true);
+    const ints = backend.allocInt32(9);
+    expect(ints).toBeInstanceOf(Int32Array);
+    expect(ints.every((v) => v === 0)).toBe(true);
+    backend.free(ints);
+  });
+
+  it('keeps every view valid while the memory grows', () => {
+    const backend = new WasmBackend();
+    const early = backend.alloc(1000);
+    for (let i = 0; i < early.length; i++) early[i] = i;
+    const before = backend.memoryBytes;
+    const big = backend.alloc(4 << 20); // 16 MiB: forces growth
+    expect(backend.memoryBytes).toBeGreaterThan(before);
+    expect(early.length).toBe(1000);
+    expect(early[999]).toBe(999);
+    // Kernels still reach buffers made before the growth, and those made after.
+    backend.scale(1000, 2, early);
+    expect(early[999]).toBe(1998);
+    big[big.length - 1] = 3;
+    backend.axpy(1, 1, big.subarray(big.length - 1), early);
+    expect(early[0]).toBe(3);
+  });
+
+  it('refuses to grow past its maximum, with a clear error', () => {
+    const backend = new WasmBackend({ maxMemoryBytes: 1 << 20 });
+    expect(() => backend.alloc(1 << 20)).toThrow(expect.objectContaining({ code: 'WASM_OUT_OF_MEMORY' }));
+    expect(backend.alloc(1000).length).toBe(1000);
+  });
+
+  it('refuses to free foreign buffers, subarrays and double frees', () => {
+    const backend = new WasmBackend();
+    const buffer = backend.alloc(10);
+    const badFree = expect.objectContaining({ code: 'WASM_BAD_FREE' });
+    expect(() => backend.free(new Float32Array(10))).toThrow(badFree);
+    expect(() => backend.free(buffer.subarray(1))).toThrow(badFree);
+    backend.free(buffer);
+    expect(() => backend.free(buffer)).toThrow(badFree);
+    expect(() => backend.alloc(-1)).toThrow(expect.objectContaining({ code: 'WASM_BAD_LENGTH' }));
+  });
+});

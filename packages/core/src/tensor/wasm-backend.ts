@@ -1,0 +1,242 @@
+import type { Backend } from './backend.js';
+import type { KernelExports } from './wasm/kernel-exports.js';
+import { loadKernelBytes } from './wasm/load-kernels.js';
+import { WasmBackendError, WasmBackendErrorCode } from './wasm/wasm-backend-error.js';
+import { Access, PAGE_BYTES, WasmHeap } from './wasm/wasm-heap.js';
+import { type WasmModule, webAssembly } from './wasm/webassembly-api.js';
+
+export interface WasmBackendOptions {
+  /** The most linear memory this backend may grow to (rounded up to 64 KiB pages). Default 1 GiB. */
+  maxMemoryBytes?: number;
+}
+
+const DEFAULT_MAX_MEMORY_BYTES = 1 << 30;
+const MAX_PAGES = 65536;
+
+// Compiled once per process; each backend gets its own instance and memory.
+let compiled: WasmModule | undefined;
+
+/**
+ * The fast backend: WebAssembly SIMD kernels (packages/core/assembly) over buffers in the module's shared
+ * linear memory. Same results as the js backend within float tolerance; bitwise deterministic for equal
+ * inputs and shapes. See wasm/wasm-heap.ts for how buffers and foreign arrays are handled.
+ */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  private readonly kernels: KernelExports;
+  private readonly heap: WasmHeap;
+
+  constructor(options: WasmBackendOptions = {}) {
+    const maxPages = Math.min(
+      MAX_PAGES,
+      Math.ceil((options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES) / PAGE_BYTES),
+    );
+    const memory = new webAssembly.Memory({ initial: 1, maximum: maxPages, shared: true });
+    compiled ??= new webAssembly.Module(loadKernelBytes());
+    const instance = new webAssembly.Instance(compiled, { env: { memory } });
+    this.kernels = instance.exports as unknown as KernelExports;
+    this.heap = new WasmHeap(memory, this.kernels.heapBase(), maxPages * PAGE_BYTES);
+  }
+
+  alloc(length: number): Float32Array {
+    return this.heap.allocFloat32(length);
+  }
+
+  allocInt32(length: number): Int32Array {
+    return this.heap.allocInt32(length);
+  }
+
+  free(buffer: Float32Array | Int32Array): void {
+    this.heap.free(buffer);
+  }
+
+  /** Bytes of linear memory currently reserved. */
+  get memoryBytes(): number {
+    return this.heap.memoryBytes;
+  }
+
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    accumulate: boolean,
+  ): void {
+    const heap = this.heap;
+    try {
+      const pa = heap.pointer(a, m * k, Access.read, 'gemm A');
+      const pb = heap.pointer(b, k * n, Access.read, 'gemm B');
+      const pc = heap.pointer(c, m * n, accumulate ? Access.readWrite : Access.write, 'gemm C');
+      const scratch = heap.scratch(this.kernels.gemmScratchBytes(transB, m, n, k));
+      this.kernels.gemm(transA, transB, m, n, k, pa, pb, pc, accumulate, scratch);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): void {
+    const heap = this.heap;
+    try {
+      const px = heap.pointer(x, rows * cols, Access.readWrite, 'addBias x');
+      this.kernels.addBias(px, heap.pointer(bias, cols, Access.read, 'addBias bias'), rows, cols);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array, accumulate: boolean): void {
+    const heap = this.heap;
+    try {
+      const px = heap.pointer(x, rows * cols, Access.read, 'sumRows x');
+      const po = heap.pointer(out, cols, accumulate ? Access.readWrite : Access.write, 'sumRows out');
+      this.kernels.sumRows(px, rows, cols, po, accumulate);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  relu(x: Float32Array, y: Float32Array, n: number): void {
+    const heap = this.heap;
+    try {
+      const px = heap.pointer(x, n, Access.read, 'relu x');
+      this.kernels.relu(px, heap.pointer(y, n, Access.write, 'relu y'), n);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void {
+    const heap = this.heap;
+    try {
+      const px = heap.pointer(x, n, Access.read, 'reluBackward x');
+      const pdy = heap.pointer(dy, n, Access.read, 'reluBackward dy');
+      this.kernels.reluBackward(px, pdy, heap.pointer(dx, n, Access.write, 'reluBackward dx'), n);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  sigmoid(x: Float32Array, y: Float32Array, n: number): void {
+    const heap = this.heap;
+    try {
+      const px = heap.pointer(x, n, Access.read, 'sigmoid x');
+      this.kernels.sigmoid(px, heap.pointer(y, n, Access.write, 'sigmoid y'), n);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  sigmoidBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void {
+    const heap = this.heap;
+    try {
+      const py = heap.pointer(y, n, Access.read, 'sigmoidBackward y');
+      const pdy = heap.pointer(dy, n, Access.read, 'sigmoidBackward dy');
+      this.kernels.sigmoidBackward(py, pdy, heap.pointer(dx, n, Access.write, 'sigmoidBackward dx'), n);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    cols: number,
+    probs: Float32Array,
+  ): number {
+    const heap = this.heap;
+    try {
+      const pz = heap.pointer(logits, rows * cols, Access.read, 'softmaxCrossEntropy logits');
+      const pl = heap.pointer(
+        checkLabels(labels, rows, cols),
+        rows,
+        Access.read,
+        'softmaxCrossEntropy labels',
+      );
+      const pp = heap.pointer(probs, rows * cols, Access.write, 'softmaxCrossEntropy probs');
+      return this.kernels.softmaxCrossEntropy(pz, pl, rows, cols, pp);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  softmaxCrossEntropyBackward(
+    probs: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    cols: number,
+    scale: number,
+    dx: Float32Array,
+  ): void {
+    const heap = this.heap;
+    try {
+      const pp = heap.pointer(probs, rows * cols, Access.read, 'softmaxCrossEntropyBackward probs');
+      const pl = heap.pointer(
+        checkLabels(labels, rows, cols),
+        rows,
+        Access.read,
+        'softmaxCrossEntropyBackward labels',
+      );
+      const pdx = heap.pointer(dx, rows * cols, Access.write, 'softmaxCrossEntropyBackward dx');
+      this.kernels.softmaxCrossEntropyBackward(pp, pl, rows, cols, scale, pdx);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  countCorrect(logits: Float32Array, labels: Int32Array, rows: number, cols: number): number {
+    const heap = this.heap;
+    try {
+      const pz = heap.pointer(logits, rows * cols, Access.read, 'countCorrect logits');
+      const pl = heap.pointer(labels, rows, Access.read, 'countCorrect labels');
+      return this.kernels.countCorrect(pz, pl, rows, cols);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  axpy(n: number, a: number, x: Float32Array, y: Float32Array): void {
+    const heap = this.heap;
+    try {
+      const px = heap.pointer(x, n, Access.read, 'axpy x');
+      this.kernels.axpy(n, a, px, heap.pointer(y, n, Access.readWrite, 'axpy y'));
+    } finally {
+      heap.settle();
+    }
+  }
+
+  scale(n: number, a: number, x: Float32Array): void {
+    const heap = this.heap;
+    try {
+      this.kernels.scale(n, a, heap.pointer(x, n, Access.readWrite, 'scale x'));
+    } finally {
+      heap.settle();
+    }
+  }
+
+  sumSquares(x: Float32Array, n: number): number {
+    const heap = this.heap;
+    try {
+      return this.kernels.sumSquares(heap.pointer(x, n, Access.read, 'sumSquares x'), n);
+    } finally {
+      heap.settle();
+    }
+  }
+}
+
+function checkLabels(labels: Int32Array, rows: number, cols: number): Int32Array {
+  for (let i = 0; i < rows; i++) {
+    const label = labels[i];
+    if (!(label >= 0 && label < cols)) {
+      throw new WasmBackendError(
+        WasmBackendErrorCode.badLabel,
+        `label ${label} of row ${i} is outside [0, ${cols}); labels must be class indices`,
+      );
+    }
+  }
+  return labels;
+}

@@ -1,0 +1,57 @@
+/** The exports of assembly/index.ts; every pointer is a byte offset into the shared memory. */
+export interface KernelExports {
+  heapBase(): number;
+  gemmScratchBytes(transB: boolean, m: number, n: number, k: number): number;
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    accumulate: boolean,
+    scratch: number,
+  ): void;
+  gemmDense(
+    transA: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    acc: boolean,
+  ): void;
+  gemmSparse(
+    transA: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    acc: boolean,
+    list: number,
+  ): void;
+  addBias(x: number, bias: number, rows: number, cols: number): void;
+  sumRows(x: number, rows: number, cols: number, out: number, accumulate: boolean): void;
+  relu(x: number, y: number, n: number): void;
+  reluBackward(x: number, dy: number, dx: number, n: number): void;
+  sigmoid(x: number, y: number, n: number): void;
+  sigmoidBackward(y: number, dy: number, dx: number, n: number): void;
+  softmaxCrossEntropy(logits: number, labels: number, rows: number, cols: number, probs: number): number;
+  softmaxCrossEntropyBackward(
+    probs: number,
+    labels: number,
+    rows: number,
+    cols: number,
+    scale: number,
+    dx: number,
+  ): void;
+  countCorrect(logits: number, labels: number, rows: number, cols: number): number;
+  axpy(n: number, a: number, x: number, y: number): void;
+  scale(n: number, a: number, x: number): void;
+  sumSquares(x: number, n: number): number;
+}
