@@ -47,7 +47,8 @@ export class Rng {
   }
 
   setState(state: RngState): void {
-    if (state.length !== 4 || state.every((v) => v === 0)) throw new Error('rng state must be four 32-bit words, not all zero');
+    if (state.length !== 4 || state.every((v) => v === 0))
+      throw new Error('rng state must be four 32-bit words, not all zero');
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0) as [number, number, number, number];
   }
 
@@ -77,7 +78,8 @@ export class Rng {
 
   /** Uniform integer in [0, n), without modulo bias. */
   nextInt(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 0x100000000) throw new RangeError(`nextInt needs 1 ≤ n ≤ 2^32, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 0x100000000)
+      throw new RangeError(`nextInt needs 1 ≤ n ≤ 2^32, got ${n}`);
     const limit = 0x100000000 - (0x100000000 % n);
     for (;;) {
       const x = this.nextUint32();
