@@ -23,9 +23,13 @@ export function helpText(spec: CommandSpec): string {
     const dflt = f.default !== undefined ? ` (default: ${f.default})` : '';
     return `${left.padEnd(30)} ${f.help}${dflt}`;
   });
-  return [`descent ${spec.name}: ${spec.summary}`, '', 'Flags:', ...rows, `  ${'--help'.padEnd(28)} this text`].join(
-    '\n',
-  );
+  return [
+    `descent ${spec.name}: ${spec.summary}`,
+    '',
+    'Flags:',
+    ...rows,
+    `  ${'--help'.padEnd(28)} this text`,
+  ].join('\n');
 }
 
 /** Parses argv against the spec; any unknown flag, stray argument or missing value is a UsageError. */
@@ -33,15 +37,25 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): FlagValu
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const options = Object.fromEntries(Object.entries(spec.flags).map(([name, f]) => [name, { type: f.type }]));
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
     if (positionals.length > 0) {
-      throw new UsageError(`unexpected argument '${positionals[0]}' for \`descent ${spec.name}\`; see --help`);
+      throw new UsageError(
+        `unexpected argument '${positionals[0]}' for \`descent ${spec.name}\`; see --help`,
+      );
     }
     return values as FlagValues;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    const message = err instanceof Error ? err.message.replace(/\. To specify a positional.*$/s, '') : String(err);
-    throw new UsageError(`${message} (for \`descent ${spec.name}\`); run \`descent ${spec.name} --help\` for the flags`);
+    const message =
+      err instanceof Error ? err.message.replace(/\. To specify a positional.*$/s, '') : String(err);
+    throw new UsageError(
+      `${message} (for \`descent ${spec.name}\`); run \`descent ${spec.name} --help\` for the flags`,
+    );
   }
 }
 
@@ -68,8 +82,10 @@ export function numberFlag(
   if (text.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n))) {
     throw new UsageError(`--${name} must be ${kind}, got '${text}'`);
   }
-  if (opts.min !== undefined && n < opts.min) throw new UsageError(`--${name} must be at least ${opts.min}, got ${n}`);
-  if (opts.max !== undefined && n > opts.max) throw new UsageError(`--${name} must be at most ${opts.max}, got ${n}`);
+  if (opts.min !== undefined && n < opts.min)
+    throw new UsageError(`--${name} must be at least ${opts.min}, got ${n}`);
+  if (opts.max !== undefined && n > opts.max)
+    throw new UsageError(`--${name} must be at most ${opts.max}, got ${n}`);
   return n;
 }
 
@@ -94,7 +110,9 @@ export function sizesFlag(values: FlagValues, name: string, spec: CommandSpec): 
   const parts = text.split(',').map((p) => p.trim());
   const sizes = parts.map(Number);
   if (parts.length === 0 || sizes.some((n, i) => parts[i] === '' || !Number.isInteger(n) || n < 1)) {
-    throw new UsageError(`--${name} must be positive whole numbers separated by commas (e.g. 100,100), got '${text}'`);
+    throw new UsageError(
+      `--${name} must be positive whole numbers separated by commas (e.g. 100,100), got '${text}'`,
+    );
   }
   return sizes;
 }

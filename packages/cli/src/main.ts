@@ -5,7 +5,14 @@ import { helpText, parseFlags } from './flags.js';
 
 function overview(): string {
   const rows = commands.map((c) => `  ${c.spec.name.padEnd(20)} ${c.spec.summary}`);
-  return ['usage: descent <command> [flags]', '', 'Commands:', ...rows, '', 'Run `descent <command> --help` for its flags.'].join('\n');
+  return [
+    'usage: descent <command> [flags]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Run `descent <command> --help` for its flags.',
+  ].join('\n');
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -15,7 +22,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const command = commands.find((c) => c.spec.name === name);
-  if (!command) throw new UsageError(`unknown command '${name}'. Commands: ${commands.map((c) => c.spec.name).join(', ')}`);
+  if (!command)
+    throw new UsageError(
+      `unknown command '${name}'. Commands: ${commands.map((c) => c.spec.name).join(', ')}`,
+    );
   const values = parseFlags(command.spec, rest);
   if (values === 'help') {
     process.stdout.write(`${helpText(command.spec)}\n`);
@@ -24,9 +34,14 @@ async function main(argv: readonly string[]): Promise<number> {
   return command.run(values);
 }
 
-/** Errors that carry a stable code were raised for the user: print the message alone. */
+/**
+ * descent's own errors carry a stable code and a message written for the user: print the message alone. Node's
+ * system errors (ENOENT, ERR_…) also have codes but were not anticipated, so they keep their stack.
+ */
 function isUserFacing(err: unknown): err is Error & { code: string } {
-  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('DESCENT_');
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && !/^(E[A-Z]+|ERR_[A-Z_]+)$/.test(code);
 }
 
 main(process.argv.slice(2)).then(
@@ -38,7 +53,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`descent: ${err.message}\n`);
       process.exitCode = err instanceof UsageError ? 2 : 1;
     } else {
-      process.stderr.write(`descent: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `descent: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exitCode = 1;
     }
   },

@@ -9,6 +9,7 @@ export class Progress {
     private readonly total: number,
     private readonly out: NodeJS.WriteStream = process.stderr,
     private readonly plainEvery = 1000,
+    private readonly firstStep = 0,
   ) {
     this.tty = out.isTTY === true;
   }
@@ -16,7 +17,7 @@ export class Progress {
   update(step: number, loss: number): void {
     const done = step + 1;
     const now = performance.now();
-    const rate = done / Math.max(1e-9, (now - this.started) / 1000);
+    const rate = (done - this.firstStep) / Math.max(1e-9, (now - this.started) / 1000);
     if (this.tty) {
       if (now - this.lastDraw < 100 && done < this.total) return;
       this.lastDraw = now;
@@ -26,16 +27,22 @@ export class Progress {
       this.out.write(
         `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total} ${rate.toFixed(0)} it/s loss ${loss.toFixed(4)} eta ${eta.toFixed(0)}s `,
       );
-    } else if (done === this.total || Math.floor(done / this.plainEvery) > Math.floor(this.lastLineStep / this.plainEvery)) {
+    } else if (
+      done === this.total ||
+      Math.floor(done / this.plainEvery) > Math.floor(this.lastLineStep / this.plainEvery)
+    ) {
       this.lastLineStep = done;
       this.out.write(`step ${done}/${this.total} ${rate.toFixed(0)} it/s loss ${loss.toFixed(4)}\n`);
     }
   }
 
-  /** Prints a line without tearing the bar. */
-  line(text: string): void {
-    if (this.tty) this.out.write(`\r\x1b[2K${text}\n`);
-    else this.out.write(`${text}\n`);
+  /** Prints something (to any stream) without tearing the bar: the bar is cleared and redrawn on the next update. */
+  aside(print: () => void): void {
+    if (this.tty) {
+      this.out.write('\r\x1b[2K');
+      this.lastDraw = 0;
+    }
+    print();
   }
 
   finish(): void {

@@ -1,4 +1,11 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  type WriteStream,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** `runs/<name>/`: config.json, metrics.jsonl, checkpoint/, plots, summary.json. */
@@ -41,7 +48,8 @@ export class RunDirectory {
   async close(): Promise<void> {
     const stream = this.metrics;
     this.metrics = null;
-    if (stream) await new Promise<void>((done, fail) => stream.end((err?: Error | null) => (err ? fail(err) : done())));
+    if (stream)
+      await new Promise<void>((done, fail) => stream.end((err?: Error | null) => (err ? fail(err) : done())));
   }
 }
 

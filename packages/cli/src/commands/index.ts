@@ -1,0 +1,16 @@
+import type { Command } from '../command.js';
+import { coordinatorCommand } from './coordinator.js';
+import { descendCommand } from './descend.js';
+import { evalCommand } from './eval.js';
+import { gradcheckCommand } from './gradcheck.js';
+import { trainCommand } from './train.js';
+import { workerCommand } from './worker.js';
+
+export const commands: readonly Command[] = [
+  trainCommand,
+  coordinatorCommand,
+  workerCommand,
+  evalCommand,
+  gradcheckCommand,
+  descendCommand,
+];

@@ -1,0 +1,143 @@
+import { availableParallelism } from 'node:os';
+import { Coordinator } from '@descent/coordinator';
+import {
+  type BackendName,
+  backendNames,
+  type Checkpoint,
+  loadCheckpoint,
+  loadMnist,
+  type TrainConfig,
+} from '@descent/core';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { choiceFlag, type FlagValues, numberFlag, stringFlag } from '../flags.js';
+import { LocalWorkers } from '../local-workers.js';
+import { backendFlag, dataFlag, defaultBackend } from '../options.js';
+import { RunRecorder } from '../recorder.js';
+import { RunDirectory } from '../run-dir.js';
+import { trainConfigFromFlags, trainingFlags } from '../train-flags.js';
+
+const spec = {
+  name: 'train',
+  summary: 'train on MNIST: the seed recipe by default, with local worker processes',
+  flags: {
+    ...trainingFlags,
+    workers: {
+      type: 'string',
+      value: 'N',
+      help: 'local worker processes; 0 trains in this process',
+      default: String(availableParallelism()),
+    },
+    backend: backendFlag,
+    data: dataFlag,
+    out: { type: 'string', value: 'DIR', help: 'where run directories go', default: 'runs' },
+    name: { type: 'string', value: 'NAME', help: 'run directory name (default: the start time)' },
+    'checkpoint-every': {
+      type: 'string',
+      value: 'N',
+      help: 'steps between checkpoints (one is always written at the end)',
+      default: '1000',
+    },
+    resume: {
+      type: 'string',
+      value: 'RUN_DIR',
+      help: 'continue a run from its last checkpoint (its config is reused)',
+    },
+    quiet: { type: 'boolean', help: 'no progress bar; only the per-epoch lines and the summary' },
+  },
+} as const;
+
+/** Training flags given alongside --resume would silently disagree with the checkpoint's config. */
+function rejectTrainingFlagsOnResume(values: FlagValues): void {
+  const given = Object.keys(trainingFlags).filter((name) => values[name] !== undefined);
+  if (given.length > 0) {
+    throw new UsageError(
+      `--resume continues the run with its saved config; drop ${given.map((f) => `--${f}`).join(', ')}`,
+    );
+  }
+}
+
+export const trainCommand: Command = {
+  spec,
+  async run(values) {
+    const workers =
+      numberFlag(values, 'workers', spec, { integer: true, min: 0, max: 256 }) ?? availableParallelism();
+    const dataDir = stringFlag(values, 'data', spec);
+    const checkpointEvery = numberFlag(values, 'checkpoint-every', spec, { integer: true, min: 0 }) ?? 1000;
+    const resumeDir = stringFlag(values, 'resume', spec);
+
+    let config: TrainConfig;
+    let backend: BackendName;
+    let resume: Checkpoint | undefined;
+    let dir: RunDirectory;
+    if (resumeDir !== undefined) {
+      rejectTrainingFlagsOnResume(values);
+      dir = RunDirectory.open(resumeDir);
+      resume = loadCheckpoint(dir.checkpointDir);
+      config = resume.config;
+      backend = resume.backend;
+      if (values.backend !== undefined && values.backend !== backend) {
+        throw new UsageError(
+          `--resume: the run used --backend ${backend}; its weights continue only on that backend`,
+        );
+      }
+    } else {
+      config = trainConfigFromFlags(values, spec);
+      backend = choiceFlag(values, 'backend', spec, backendNames) ?? defaultBackend;
+      dir = RunDirectory.create(stringFlag(values, 'out', spec) ?? 'runs', stringFlag(values, 'name', spec));
+    }
+
+    const data = loadMnist(dataDir);
+    if (!resume) {
+      dir.writeJson('config.json', {
+        config,
+        backend,
+        workers,
+        data: {
+          source: data.source,
+          fingerprint: data.fingerprint,
+          train: data.train.count,
+          test: data.test.count,
+        },
+        createdAt: new Date().toISOString(),
+      });
+    }
+    process.stderr.write(
+      `descent: ${resume ? `resuming ${dir.path} at step ${resume.step}` : `run ${dir.path}`} ` +
+        `(${workers === 0 ? 'in this process' : `${workers} local workers`}, backend ${backend})\n`,
+    );
+
+    const quiet = values.quiet === true;
+    const recorder = new RunRecorder(dir, config, quiet, resume?.step ?? 0);
+    const coordinator = await Coordinator.start({
+      config,
+      data,
+      backend,
+      inProcessWorkers: workers === 0 ? 1 : 0,
+      minWorkers: Math.max(1, workers),
+      maxWorkers: Math.max(64, workers),
+      observer: recorder,
+      checkpointDir: dir.checkpointDir,
+      checkpointEvery,
+      resume,
+    });
+    const local = workers > 0 ? new LocalWorkers(workers, { url: coordinator.url, backend, dataDir }) : null;
+    let result: Awaited<ReturnType<Coordinator['run']>>;
+    try {
+      result = await coordinator.run();
+    } catch (err) {
+      local?.kill();
+      throw err;
+    } finally {
+      await coordinator.close();
+    }
+    await local?.stop();
+    const summary = await recorder.finish(result, backend);
+    process.stdout.write(
+      `final: train acc ${summary.finalTrainAcc.toFixed(4)}, test acc ${summary.finalTestAcc.toFixed(4)} after ${summary.steps} steps; ` +
+        `${summary.trainStepsPerSecond.toFixed(0)} steps/s training, ${summary.wallSeconds.toFixed(1)} s wall\n` +
+        `paramsSha256 ${summary.paramsSha256}\nrun written to ${dir.path}\n`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { backendNames } from '@descent/core';
+import { runWorker } from '@descent/worker';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { choiceFlag, stringFlag } from '../flags.js';
+import { backendFlag, dataFlag, defaultBackend } from '../options.js';
+import { readToken } from '../token.js';
+
+const spec = {
+  name: 'worker',
+  summary: 'join a coordinator and compute micro-shards until the run ends',
+  flags: {
+    connect: { type: 'string', value: 'URL', help: 'the coordinator, ws://HOST:PORT or wss://HOST:PORT' },
+    'token-file': {
+      type: 'string',
+      value: 'FILE',
+      help: 'file holding the shared secret (or set DESCENT_TOKEN)',
+    },
+    cache: {
+      type: 'string',
+      value: 'DIR',
+      help: 'data cache: used when it holds the run’s data, else filled from the coordinator',
+    },
+    data: dataFlag,
+    backend: backendFlag,
+    name: { type: 'string', value: 'NAME', help: 'shown in the coordinator’s logs (default: host-pid)' },
+    'tls-ca': { type: 'string', value: 'FILE', help: 'CA certificate (PEM) to trust for wss://' },
+  },
+} as const;
+
+export const workerCommand: Command = {
+  spec,
+  async run(values) {
+    const url = stringFlag(values, 'connect', spec);
+    if (url === undefined)
+      throw new UsageError(
+        'descent worker needs --connect ws://HOST:PORT (the coordinator prints the exact line)',
+      );
+    const caFile = stringFlag(values, 'tls-ca', spec);
+    let ca: Buffer | undefined;
+    if (caFile !== undefined) {
+      try {
+        ca = readFileSync(caFile);
+      } catch (err) {
+        throw new UsageError(`cannot read --tls-ca ${caFile}: ${(err as Error).message}`);
+      }
+    }
+    const stop = new AbortController();
+    const leave = () => stop.abort();
+    process.once('SIGINT', leave);
+    process.once('SIGTERM', leave);
+    const summary = await runWorker({
+      signal: stop.signal,
+      url,
+      token: readToken(stringFlag(values, 'token-file', spec)),
+      name: stringFlag(values, 'name', spec) ?? `${hostname()}-${process.pid}`,
+      backend: choiceFlag(values, 'backend', spec, backendNames) ?? defaultBackend,
+      dataDir: stringFlag(values, 'data', spec),
+      cacheDir: stringFlag(values, 'cache', spec),
+      ca,
+    });
+    process.stderr.write(`descent worker: done (${JSON.stringify(summary)})\n`);
+    return 0;
+  },
+};

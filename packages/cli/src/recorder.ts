@@ -1,0 +1,125 @@
+import type { CoordinatorEvent, EvalRecord, Observer, RunResult, StepRecord } from '@descent/coordinator';
+import type { BackendName, TrainConfig } from '@descent/core';
+import { accuracyFigure, lossFigure, lossZoomFigure, writeFigure } from '@descent/plots';
+import { Progress } from './progress.js';
+import type { RunDirectory } from './run-dir.js';
+
+/** What the run's summary.json says; other tools and the tests read these names. */
+export interface RunSummary {
+  readonly finalTestAcc: number;
+  readonly finalTrainAcc: number;
+  readonly finalTestLoss: number;
+  readonly steps: number;
+  readonly wallSeconds: number;
+  readonly trainSeconds: number;
+  readonly trainStepsPerSecond: number;
+  readonly trainSamplesPerSecond: number;
+  readonly workers: number;
+  readonly backend: BackendName;
+  readonly paramsSha256: string;
+  readonly shardsByWorker: Readonly<Record<string, number>>;
+  readonly stepTimingsMs: RunResult['timings'];
+}
+
+/**
+ * Observes a coordinator for the CLI: writes metrics.jsonl, prints the seed's per-epoch line and a progress bar,
+ * and at the end writes summary.json and the seed's figures.
+ */
+export class RunRecorder implements Observer {
+  private readonly losses: number[] = [];
+  private readonly epochs: { epoch: number; trainAcc: number; testAcc: number }[] = [];
+  private readonly progress: Progress;
+
+  constructor(
+    private readonly dir: RunDirectory,
+    config: TrainConfig,
+    private readonly quiet: boolean,
+    firstStep = 0,
+  ) {
+    this.progress = new Progress(config.iters, process.stderr, 1000, firstStep);
+  }
+
+  onStep(r: StepRecord): void {
+    this.losses.push(r.loss);
+    this.dir.appendMetric({
+      type: 'step',
+      step: r.step,
+      loss: r.loss,
+      correct: r.correct,
+      rows: r.rows,
+      workers: r.workers,
+      ms: r.timings,
+    });
+    if (!this.quiet) this.progress.update(r.step, r.loss);
+  }
+
+  onEval(r: EvalRecord): void {
+    this.epochs.push({ epoch: r.epoch, trainAcc: r.trainAcc, testAcc: r.testAcc });
+    this.dir.appendMetric({ type: 'eval', ...r });
+    const line = `train acc, test acc | ${r.trainAcc.toFixed(4)}, ${r.testAcc.toFixed(4)}`;
+    if (this.quiet) process.stdout.write(`${line}\n`);
+    else this.progress.aside(() => process.stdout.write(`${line}\n`));
+  }
+
+  onEvent(e: CoordinatorEvent): void {
+    this.dir.appendMetric({ time: new Date().toISOString(), ...e, event: e.type, type: 'event' });
+    const say = (text: string) => this.progress.aside(() => process.stderr.write(`${text}\n`));
+    switch (e.type) {
+      case 'lost':
+        say(`worker ${e.worker} lost: ${e.reason}`);
+        break;
+      case 'reassign':
+        say(`step ${e.step}: ${e.job} moved from ${e.from} to ${e.to} (${e.reason})`);
+        break;
+      case 'desync':
+        say(`desync: worker ${e.worker} at step ${e.step}: ${e.message}`);
+        break;
+      case 'rejected':
+        say(`rejected a result from ${e.worker} at step ${e.step}: ${e.message}`);
+        break;
+      case 'refused':
+        say(`refused ${e.worker}: ${e.message}`);
+        break;
+      case 'waiting':
+        // At start-up the launcher already says it waits for its workers.
+        if (e.step === 0 && e.ready === 0) break;
+        say(`step ${e.step}: waiting for workers (${e.ready} of ${e.needed} ready) on ${e.on}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Writes summary.json and the figures; returns the summary. */
+  async finish(result: RunResult, backend: BackendName): Promise<RunSummary> {
+    this.progress.finish();
+    const summary: RunSummary = {
+      finalTestAcc: result.testAcc,
+      finalTrainAcc: result.trainAcc,
+      finalTestLoss: result.testLoss,
+      steps: result.steps,
+      wallSeconds: result.wallSeconds,
+      trainSeconds: result.trainSeconds,
+      trainStepsPerSecond: result.stepsPerSecond,
+      trainSamplesPerSecond: result.samplesPerSecond,
+      workers: result.workers,
+      backend,
+      paramsSha256: result.paramsSha256,
+      shardsByWorker: result.shardsByWorker,
+      stepTimingsMs: result.timings,
+    };
+    await this.dir.close();
+    this.dir.writeJson('summary.json', summary);
+    await this.writeFigures();
+    return summary;
+  }
+
+  private async writeFigures(): Promise<void> {
+    const at = (name: string) => `${this.dir.path}/${name}`;
+    if (this.losses.length > 0) {
+      await writeFigure(lossFigure(this.losses), at('loss'));
+      await writeFigure(lossZoomFigure(this.losses), at('loss-zoom'));
+    }
+    if (this.epochs.length > 0) await writeFigure(accuracyFigure(this.epochs), at('accuracy'));
+  }
+}

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from './errors.js';
+
+/** The shared secret: `--token-file F` (first line) or the DESCENT_TOKEN environment variable, never a flag value. */
+export function readToken(tokenFile: string | undefined): string | undefined {
+  if (tokenFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(tokenFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --token-file ${tokenFile}: ${(err as Error).message}`);
+    }
+    const token = text.split(/\r?\n/)[0].trim();
+    if (token.length === 0)
+      throw new UsageError(`--token-file ${tokenFile} is empty; put the shared secret on its first line`);
+    return token;
+  }
+  const env = process.env.DESCENT_TOKEN?.trim();
+  return env ? env : undefined;
+}
