@@ -55,13 +55,29 @@ describe('descent coordinator with separately started workers', () => {
     writeFileSync(join(secrets.path, 'token'), 'correct horse battery staple\n');
     writeFileSync(join(secrets.path, 'wrong'), 'incorrect\n');
     const { c, url } = await coordinator(out.path, 'token', ['--token-file', join(secrets.path, 'token')]);
-    const wrong = await runCli(['worker', '--connect', url, '--backend', 'js', '--token-file', join(secrets.path, 'wrong')]);
+    const wrong = await runCli([
+      'worker',
+      '--connect',
+      url,
+      '--backend',
+      'js',
+      '--token-file',
+      join(secrets.path, 'wrong'),
+    ]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/token/i);
     const missing = await runCli(['worker', '--connect', url, '--backend', 'js']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/token/i);
-    const good = startCli(['worker', '--connect', url, '--backend', 'js', '--token-file', join(secrets.path, 'token')]);
+    const good = startCli([
+      'worker',
+      '--connect',
+      url,
+      '--backend',
+      'js',
+      '--token-file',
+      join(secrets.path, 'token'),
+    ]);
     const done = await c.done;
     expect(done.code, done.stderr).toBe(0);
     expect((await good.done).code).toBe(0);

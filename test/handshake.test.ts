@@ -24,11 +24,30 @@ describe('the coordinator refuses a peer speaking another protocol version', () 
   beforeAll(() => () => out.remove());
 
   it('answers a hello with a wrong protocol version with a refusal naming both versions, and trains on', async () => {
-    const c = startCli(['coordinator', '--port', '0', '--iters', '20', '--quiet', '--backend', 'js', '--out', out.path, '--name', 'v']);
+    const c = startCli([
+      'coordinator',
+      '--port',
+      '0',
+      '--iters',
+      '20',
+      '--quiet',
+      '--backend',
+      'js',
+      '--out',
+      out.path,
+      '--name',
+      'v',
+    ]);
     const [, url] = await c.waitFor(/descent worker --connect (ws:\/\/\S+)/);
     const reply = await exchange(
       url,
-      encode({ kind: 'hello', protocol: PROTOCOL_VERSION + 1, backend: 'js', fingerprint: 'none', name: 'future' }),
+      encode({
+        kind: 'hello',
+        protocol: PROTOCOL_VERSION + 1,
+        backend: 'js',
+        fingerprint: 'none',
+        name: 'future',
+      }),
     );
     expect(reply).toMatch(/refused/);
     expect(reply).toMatch(/protocol/i);

@@ -18,7 +18,16 @@ describe('descent train', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^train acc, test acc \| 0\.\d{4}, 0\.\d{4}$/m);
     const dir = join(out.path, 'w0');
-    for (const f of ['config.json', 'metrics.jsonl', 'summary.json', 'loss.svg', 'loss.png', 'loss-zoom.png', 'accuracy.svg', 'accuracy.png']) {
+    for (const f of [
+      'config.json',
+      'metrics.jsonl',
+      'summary.json',
+      'loss.svg',
+      'loss.png',
+      'loss-zoom.png',
+      'accuracy.svg',
+      'accuracy.png',
+    ]) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     expect(existsSync(join(dir, 'checkpoint', 'model.safetensors'))).toBe(true);
@@ -26,10 +35,20 @@ describe('descent train', () => {
     expect(summary.steps).toBe(120);
     expect(summary.finalTestAcc).toBeGreaterThan(0.8);
     expect(summary.paramsSha256).toMatch(/^[0-9a-f]{64}$/);
-    for (const key of ['finalTrainAcc', 'wallSeconds', 'trainSeconds', 'trainSamplesPerSecond', 'workers', 'backend']) {
+    for (const key of [
+      'finalTrainAcc',
+      'wallSeconds',
+      'trainSeconds',
+      'trainSamplesPerSecond',
+      'workers',
+      'backend',
+    ]) {
       expect(summary, key).toHaveProperty(key);
     }
-    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === 'step')).toHaveLength(120);
     expect(lines.filter((l) => l.type === 'eval').length).toBeGreaterThanOrEqual(2);
     hashes.set('0', summary.paramsSha256);
@@ -50,7 +69,16 @@ describe('descent train', () => {
 
   for (const workers of ['1', '2', '4']) {
     it(`gives bitwise the same weights with ${workers} local worker processes as in one process`, async () => {
-      const run = await runCli(['train', '--workers', workers, ...SHORT, '--out', out.path, '--name', `w${workers}`]);
+      const run = await runCli([
+        'train',
+        '--workers',
+        workers,
+        ...SHORT,
+        '--out',
+        out.path,
+        '--name',
+        `w${workers}`,
+      ]);
       expect(run.code, run.stderr).toBe(0);
       const summary = readSummary(join(out.path, `w${workers}`));
       expect(summary.workers).toBe(Number(workers));
@@ -77,6 +105,6 @@ describe('descent train', () => {
     empty.remove();
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/train-images-idx3-ubyte/);
-    expect(run.stderr).not.toMatch(/    at /);
+    expect(run.stderr).not.toMatch(/ {4}at /);
   });
 });

@@ -25,8 +25,10 @@ export interface Started {
 
 const live = new Set<ChildProcess>();
 
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Started {
-  const child = spawn(process.execPath, [cliPath, ...args], {
+/** `netns`: run inside that network namespace (`ip netns exec`), as a separate host would. */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, netns?: string): Started {
+  const command = netns ? ['ip', 'netns', 'exec', netns, process.execPath] : [process.execPath];
+  const child = spawn(command[0], [...command.slice(1), cliPath, ...args], {
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
