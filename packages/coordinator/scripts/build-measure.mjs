@@ -13,7 +13,7 @@ await build({
   logLevel: 'warn',
   resolve: {
     alias: {
-      '@descent/core': process.env.DESCENT_CORE_ENTRY ?? src('core'),
+      '@descent/core': process.env.DESCENT_CORE_ENTRY || src('core'),
       '@descent/protocol': src('protocol'),
       '@descent/worker': src('worker'),
     },
