@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { BackendName } from '@descent/core';
 
@@ -12,10 +13,15 @@ export interface LocalWorkerOptions {
   readonly token?: string;
 }
 
+/** The worker's last line carries its figures as JSON (see commands/worker.ts). */
+const DONE_LINE = /^descent worker: done (\{.*\})$/;
+
 /** `descent worker` processes on this machine, one per core by default: the local multi-process run. */
 export class LocalWorkers {
   private readonly children: ChildProcess[] = [];
   private readonly exits: Promise<void>[] = [];
+  /** Peak resident memory each worker reported as it left, in MB. */
+  readonly peakRssMb: number[] = [];
 
   constructor(count: number, options: LocalWorkerOptions) {
     for (let i = 0; i < count; i++) {
@@ -34,10 +40,13 @@ export class LocalWorkers {
       if (options.token) env.DESCENT_TOKEN = options.token;
       else delete env.DESCENT_TOKEN;
       const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-      child.stderr?.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n'))
-          if (line) process.stderr.write(`[local-${i}] ${line}\n`);
-      });
+      if (child.stderr) {
+        createInterface({ input: child.stderr }).on('line', (line) => {
+          const done = DONE_LINE.exec(line);
+          if (done) this.peakRssMb.push(Number((JSON.parse(done[1]) as { peakRssMb?: number }).peakRssMb));
+          else if (line) process.stderr.write(`[local-${i}] ${line}\n`);
+        });
+      }
       this.exits.push(new Promise((resolve) => child.on('close', () => resolve())));
       this.children.push(child);
     }

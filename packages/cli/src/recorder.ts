@@ -19,6 +19,9 @@ export interface RunSummary {
   readonly paramsSha256: string;
   readonly shardsByWorker: Readonly<Record<string, number>>;
   readonly stepTimingsMs: RunResult['timings'];
+  /** Peak resident memory of this (the coordinator's) process, and of the largest local worker. */
+  readonly peakRssMb: number;
+  readonly workerPeakRssMb?: number;
 }
 
 /**
@@ -91,7 +94,7 @@ export class RunRecorder implements Observer {
   }
 
   /** Writes summary.json and the figures; returns the summary. */
-  async finish(result: RunResult, backend: BackendName): Promise<RunSummary> {
+  async finish(result: RunResult, backend: BackendName, workerPeakRssMb?: number): Promise<RunSummary> {
     this.progress.finish();
     const summary: RunSummary = {
       finalTestAcc: result.testAcc,
@@ -107,6 +110,8 @@ export class RunRecorder implements Observer {
       paramsSha256: result.paramsSha256,
       shardsByWorker: result.shardsByWorker,
       stepTimingsMs: result.timings,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      ...(workerPeakRssMb !== undefined ? { workerPeakRssMb } : {}),
     };
     await this.dir.close();
     this.dir.writeJson('summary.json', summary);

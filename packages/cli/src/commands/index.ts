@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { benchCommand } from './bench.js';
 import { coordinatorCommand } from './coordinator.js';
 import { descendCommand } from './descend.js';
 import { evalCommand } from './eval.js';
@@ -13,4 +14,5 @@ export const commands: readonly Command[] = [
   evalCommand,
   gradcheckCommand,
   descendCommand,
+  benchCommand,
 ];

@@ -132,7 +132,8 @@ export const trainCommand: Command = {
       await coordinator.close();
     }
     await local?.stop();
-    const summary = await recorder.finish(result, backend);
+    const workerRss = local && local.peakRssMb.length > 0 ? Math.max(...local.peakRssMb) : undefined;
+    const summary = await recorder.finish(result, backend, workerRss);
     process.stdout.write(
       `final: train acc ${summary.finalTrainAcc.toFixed(4)}, test acc ${summary.finalTestAcc.toFixed(4)} after ${summary.steps} steps; ` +
         `${summary.trainStepsPerSecond.toFixed(0)} steps/s training, ${summary.wallSeconds.toFixed(1)} s wall\n` +

@@ -61,7 +61,9 @@ export const workerCommand: Command = {
       cacheDir: stringFlag(values, 'cache', spec),
       ca,
     });
-    process.stderr.write(`descent worker: done (${JSON.stringify(summary)})\n`);
+    // One JSON object on the line, so a launcher (LocalWorkers, the benchmarks) can read the figures back.
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    process.stderr.write(`descent worker: done ${JSON.stringify({ ...summary, peakRssMb })}\n`);
     return 0;
   },
 };

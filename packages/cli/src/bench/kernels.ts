@@ -1,0 +1,93 @@
+import { type BackendName, createBackend, type DataSplits, gatherBatch, Rng } from '@descent/core';
+import { median, timePerCall } from './stats.js';
+
+export interface KernelRow {
+  readonly backend: BackendName;
+  readonly kernel: string;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** 2·m·n·k over the median time: the dense work, even where a backend skips zeros. */
+  readonly gflops: number;
+  readonly microseconds: number;
+}
+
+interface Shape {
+  readonly kernel: string;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** Whether A is the MNIST batch (about 80% zeros) rather than dense random values. */
+  readonly aIsImages: boolean;
+}
+
+/** The products of one seed step (TwoLayerNet 784-50-10, batch 100), forward and backward. */
+const SHAPES: readonly Shape[] = [
+  { kernel: 'x·W1 (forward 1)', transA: false, transB: false, m: 100, n: 50, k: 784, aIsImages: true },
+  { kernel: 'xᵀ·dA1 (dW1)', transA: true, transB: false, m: 784, n: 50, k: 100, aIsImages: true },
+  { kernel: 'dA1·W1ᵀ (dx, unused)', transA: false, transB: true, m: 100, n: 784, k: 50, aIsImages: false },
+  { kernel: 'h·W2 (forward 2)', transA: false, transB: false, m: 100, n: 10, k: 50, aIsImages: false },
+  { kernel: 'hᵀ·dY (dW2)', transA: true, transB: false, m: 50, n: 10, k: 100, aIsImages: false },
+  { kernel: 'dY·W2ᵀ (dh)', transA: false, transB: true, m: 100, n: 50, k: 10, aIsImages: false },
+];
+
+/** GFLOP/s per backend and shape; rounds alternate backends so machine noise hits them alike. */
+export function benchKernels(
+  backends: readonly BackendName[],
+  data: DataSplits,
+  rounds: number,
+): KernelRow[] {
+  const rng = new Rng(1);
+  const setups = backends.map((name) => {
+    const backend = createBackend(name);
+    return {
+      name,
+      shapes: SHAPES.map((s) => {
+        const a = backend.alloc(s.m * s.k);
+        const b = backend.alloc(s.k * s.n);
+        const c = backend.alloc(s.m * s.n);
+        if (s.aIsImages) {
+          const rows = s.transA ? s.k : s.m;
+          const indices = Int32Array.from({ length: rows }, () => rng.nextInt(data.train.count));
+          gatherBatch(data.train, indices, 0, rows, a, backend.allocInt32(rows));
+        } else {
+          for (let i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+        }
+        for (let i = 0; i < b.length; i++) b[i] = rng.nextGaussian() * 0.01;
+        return {
+          s,
+          run: (inner: number) => {
+            for (let r = 0; r < inner; r++) backend.gemm(s.transA, s.transB, s.m, s.n, s.k, a, b, c, false);
+          },
+        };
+      }),
+    };
+  });
+  const times = new Map<string, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const setup of setups) {
+      for (const { s, run } of setup.shapes) {
+        const key = `${setup.name}\u0000${s.kernel}`;
+        const list = times.get(key) ?? [];
+        list.push(timePerCall(run, 0.1));
+        times.set(key, list);
+      }
+    }
+  }
+  return setups.flatMap((setup) =>
+    setup.shapes.map(({ s }) => {
+      const t = median(times.get(`${setup.name}\u0000${s.kernel}`) ?? []);
+      return {
+        backend: setup.name,
+        kernel: s.kernel,
+        m: s.m,
+        n: s.n,
+        k: s.k,
+        gflops: (2 * s.m * s.n * s.k) / t / 1e9,
+        microseconds: t * 1e6,
+      };
+    }),
+  );
+}
