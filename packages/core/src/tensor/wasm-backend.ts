@@ -71,7 +71,7 @@ export class WasmBackend implements Backend {
       const pa = heap.pointer(a, m * k, Access.read, 'gemm A');
       const pb = heap.pointer(b, k * n, Access.read, 'gemm B');
       const pc = heap.pointer(c, m * n, accumulate ? Access.readWrite : Access.write, 'gemm C');
-      const scratch = heap.scratch(this.kernels.gemmScratchBytes(transB, m, n, k));
+      const scratch = heap.scratch(this.kernels.gemmScratchBytes(transA, transB, m, n, k));
       this.kernels.gemm(transA, transB, m, n, k, pa, pb, pc, accumulate, scratch);
     } finally {
       heap.settle();

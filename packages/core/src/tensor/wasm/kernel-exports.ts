@@ -1,7 +1,7 @@
 /** The exports of assembly/index.ts; every pointer is a byte offset into the shared memory. */
 export interface KernelExports {
   heapBase(): number;
-  gemmScratchBytes(transB: boolean, m: number, n: number, k: number): number;
+  gemmScratchBytes(transA: boolean, transB: boolean, m: number, n: number, k: number): number;
   gemm(
     transA: boolean,
     transB: boolean,
