@@ -1,5 +1,5 @@
-import type { Backend } from '../tensor/backend.js';
 import type { Rng } from '../rng.js';
+import type { Backend } from '../tensor/backend.js';
 
 /** Where one parameter tensor (W1, b1, …) sits inside the net's contiguous parameter buffer. */
 export interface ParamSpec {

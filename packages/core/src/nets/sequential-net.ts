@@ -1,0 +1,178 @@
+import { Affine } from '../layers/affine.js';
+import { updateRunningStats } from '../layers/batch-norm.js';
+import { checkPositiveInteger } from '../layers/checks.js';
+import type { Layer } from '../layers/layer.js';
+import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
+import { Rng } from '../rng.js';
+import type { Backend } from '../tensor/backend.js';
+import type { Mode, Net, ParamSpec, ShardOutcome } from './net.js';
+
+/** How a parameter tensor starts: `std`·N(0, 1) draws, or every element set to `fill`. */
+export type ParamInit = { readonly std: number } | { readonly fill: number };
+
+export interface ParamDecl {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly decay: boolean;
+  readonly init: ParamInit;
+}
+
+/** A named slice of the non-trainable state (batch-norm running means and variances). */
+export interface StatDecl {
+  readonly name: string;
+  readonly length: number;
+}
+
+/** What a net's layers are built from: views into the net's buffers, by tensor name. */
+export interface NetViews {
+  readonly maxRows: number;
+  param(name: string): Float32Array;
+  grad(name: string): Float32Array;
+  stat(name: string): Float32Array;
+  statSum(name: string): Float32Array;
+}
+
+export interface SequentialNetOptions {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly maxRows: number;
+  readonly seed: number;
+  readonly weightDecay: number;
+  readonly params: readonly ParamDecl[];
+  readonly stats: readonly StatDecl[];
+  /** The layers below the loss, in forward order; a first Affine is used without dx. */
+  readonly layers: (views: NetViews) => Layer[];
+}
+
+/**
+ * A list of layers plus SoftmaxWithLoss (the book's nets), over one contiguous parameter buffer and one
+ * gradient buffer laid out by `specs`. Parameters are initialised in spec order from `new Rng(seed)`.
+ */
+export class SequentialNet implements Net {
+  readonly backend: Backend;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly maxRows: number;
+  readonly weightDecay: number;
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
+  readonly specs: readonly ParamSpec[];
+  readonly stats: Float32Array;
+  readonly statsSum: Float32Array;
+  /** Where each running statistic (mean1, var1, …) sits in `stats` and `statsSum`. */
+  readonly statSpecs: readonly ParamSpec[];
+  readonly layers: readonly Layer[];
+  readonly lossLayer: SoftmaxWithLoss;
+
+  constructor(backend: Backend, options: SequentialNetOptions) {
+    const { inputSize, outputSize, maxRows, weightDecay } = options;
+    checkPositiveInteger('inputSize', inputSize);
+    checkPositiveInteger('outputSize', outputSize);
+    checkPositiveInteger('maxRows', maxRows);
+    if (!(weightDecay >= 0)) throw new RangeError(`weightDecay must be ≥ 0, got ${weightDecay}`);
+    this.backend = backend;
+    this.inputSize = inputSize;
+    this.outputSize = outputSize;
+    this.maxRows = maxRows;
+    this.weightDecay = weightDecay;
+
+    this.specs = layout(options.params.map((p) => ({ name: p.name, shape: p.shape, decay: p.decay })));
+    this.statSpecs = layout(options.stats.map((s) => ({ name: s.name, shape: [s.length], decay: false })));
+    this.params = backend.alloc(totalLength(this.specs));
+    this.grads = backend.alloc(this.params.length);
+    this.stats = backend.alloc(totalLength(this.statSpecs));
+    this.statsSum = backend.alloc(this.stats.length);
+    initParams(this.params, this.specs, options.params, new Rng(options.seed));
+
+    const find = (specs: readonly ParamSpec[], name: string) => {
+      const spec = specs.find((s) => s.name === name);
+      if (spec === undefined) throw new Error(`no tensor named '${name}' in this net`);
+      return spec;
+    };
+    const view = (buffer: Float32Array, spec: ParamSpec) =>
+      buffer.subarray(spec.offset, spec.offset + spec.length);
+    this.layers = options.layers({
+      maxRows,
+      param: (name) => view(this.params, find(this.specs, name)),
+      grad: (name) => view(this.grads, find(this.specs, name)),
+      stat: (name) => view(this.stats, find(this.statSpecs, name)),
+      statSum: (name) => view(this.statsSum, find(this.statSpecs, name)),
+    });
+    this.lossLayer = new SoftmaxWithLoss(backend, outputSize, maxRows);
+  }
+
+  predict(x: Float32Array, rows: number, mode: Mode, rng?: Rng): Float32Array {
+    if (!Number.isInteger(rows) || rows < 1 || rows > this.maxRows) {
+      throw new RangeError(
+        `rows must be an integer in [1, ${this.maxRows}] (the net's maxRows), got ${rows}`,
+      );
+    }
+    if (x.length < rows * this.inputSize) {
+      throw new RangeError(
+        `x holds ${x.length} values, fewer than rows × inputSize = ${rows * this.inputSize}`,
+      );
+    }
+    let out = x;
+    for (const layer of this.layers) out = layer.forward(out, rows, mode, rng);
+    return out;
+  }
+
+  gradientSum(x: Float32Array, labels: Int32Array, rows: number, rng: Rng): ShardOutcome {
+    const logits = this.predict(x, rows, 'train', rng);
+    const lossSum = this.lossLayer.forward(logits, labels, rows);
+    const correct = this.backend.countCorrect(logits, labels, rows, this.outputSize);
+    let dout = this.lossLayer.backward(rows, 1);
+    for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout, rows);
+    const first = this.layers[0];
+    if (first instanceof Affine) first.backwardParams(dout, rows);
+    else first.backward(dout, rows);
+    return { lossSum, correct };
+  }
+
+  evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome {
+    const logits = this.predict(x, rows, 'eval');
+    const lossSum = this.lossLayer.forward(logits, labels, rows);
+    return { lossSum, correct: this.backend.countCorrect(logits, labels, rows, this.outputSize) };
+  }
+
+  updateStats(statsSum: Float32Array, batchSize: number): void {
+    if (this.stats.length > 0) updateRunningStats(this.backend, this.stats, statsSum, batchSize);
+  }
+
+  /** Gives every buffer of the net and its layers back to the backend; the net is unusable afterwards. */
+  dispose(): void {
+    for (const layer of this.layers) layer.dispose();
+    this.lossLayer.dispose();
+    for (const buffer of [this.params, this.grads, this.stats, this.statsSum]) this.backend.free(buffer);
+  }
+}
+
+function layout(tensors: readonly { name: string; shape: readonly number[]; decay: boolean }[]): ParamSpec[] {
+  const specs: ParamSpec[] = [];
+  let offset = 0;
+  for (const { name, shape, decay } of tensors) {
+    if (specs.some((s) => s.name === name)) throw new Error(`tensor name '${name}' is used twice`);
+    const length = shape.reduce((a, b) => a * b, 1);
+    specs.push({ name, shape: [...shape], offset, length, decay });
+    offset += length;
+  }
+  return specs;
+}
+
+function totalLength(specs: readonly ParamSpec[]): number {
+  return specs.reduce((sum, s) => sum + s.length, 0);
+}
+
+function initParams(
+  params: Float32Array,
+  specs: readonly ParamSpec[],
+  decls: readonly ParamDecl[],
+  rng: Rng,
+): void {
+  specs.forEach((spec, k) => {
+    const init = decls[k].init;
+    const view = params.subarray(spec.offset, spec.offset + spec.length);
+    if ('std' in init) for (let i = 0; i < view.length; i++) view[i] = init.std * rng.nextGaussian();
+    else view.fill(init.fill);
+  });
+}
