@@ -33,7 +33,7 @@ const DENSITY_SAMPLE: i32 = 4096;
 
 /** Bytes of scratch `gemm` needs. */
 export function gemmScratchBytes(transA: bool, transB: bool, m: i32, n: i32, k: i32): i32 {
-  return (transB ? (k * n * 4 + 15) & ~15 : 0) + (transA ? sparseTNScratchBytes(m, k) : k * 8);
+  return (transB ? (k * n * 4 + 15) & ~15 : 0) + (transA ? sparseTNScratchBytes(m, k) : (k + 4) * 8);
 }
 
 /** B (n×k) → Bᵀ (k×n) at out. */

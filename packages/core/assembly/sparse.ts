@@ -20,7 +20,7 @@ export function countNonzero(x: usize, len: i32): i32 {
 
 /**
  * Writes (byte offset index·stride, value) pairs for the nonzeros of len floats at x into list, in index
- * order, and returns how many there are.
+ * order, and returns how many there are. `list` needs room for len + 3 entries.
  */
 function compress(x: usize, len: i32, stride: usize, list: usize): i32 {
   const zero = f32x4.splat(0);
@@ -28,14 +28,29 @@ function compress(x: usize, len: i32, stride: usize, list: usize): i32 {
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
-    let mask = i32x4.bitmask(f32x4.ne(v, zero));
-    while (mask != 0) {
-      const lane = ctz(mask);
-      const e = list + (<usize>count << 3);
-      store<u32>(e, <u32>(<usize>(i + lane) * stride));
-      store<f32>(e, load<f32>(x + (<usize>(i + lane) << 2)), 4);
-      count++;
-      mask &= mask - 1;
+    const mask = i32x4.bitmask(f32x4.ne(v, zero));
+    // All-zero vectors come in long runs (an image's margins), so this branch predicts well; within a
+    // vector, each lane is written unconditionally and kept by advancing count only if nonzero, since
+    // which lanes are set is data-dependent and a branch on it mispredicts.
+    if (mask != 0) {
+      const offset = <u32>(<usize>i * stride);
+      const step = <u32>stride;
+      let e = list + (<usize>count << 3);
+      store<u32>(e, offset);
+      v128.store32_lane(e, v, 0, 4);
+      count += mask & 1;
+      e = list + (<usize>count << 3);
+      store<u32>(e, offset + step);
+      v128.store32_lane(e, v, 1, 4);
+      count += (mask >> 1) & 1;
+      e = list + (<usize>count << 3);
+      store<u32>(e, offset + 2 * step);
+      v128.store32_lane(e, v, 2, 4);
+      count += (mask >> 2) & 1;
+      e = list + (<usize>count << 3);
+      store<u32>(e, offset + 3 * step);
+      v128.store32_lane(e, v, 3, 4);
+      count += mask >> 3;
     }
   }
   for (; i < len; i++) {
@@ -142,24 +157,27 @@ function listColumns(a: usize, rows: i32, cols: i32, stride: usize, counts: usiz
     const offset = <u32>(<usize>r * stride);
     let j = 0;
     for (; j + 4 <= cols; j += 4) {
-      let mask = i32x4.bitmask(f32x4.ne(v128.load(row + (<usize>j << 2)), zero));
-      while (mask != 0) {
-        appendEntry(counts, lists, listBytes, j + ctz(mask), offset, row);
-        mask &= mask - 1;
+      const mask = i32x4.bitmask(f32x4.ne(v128.load(row + (<usize>j << 2)), zero));
+      // As in compress: skip all-zero vectors, then write every lane and count only the nonzero ones.
+      if (mask != 0) {
+        appendEntry(counts, lists, listBytes, j, offset, row, mask & 1);
+        appendEntry(counts, lists, listBytes, j + 1, offset, row, (mask >> 1) & 1);
+        appendEntry(counts, lists, listBytes, j + 2, offset, row, (mask >> 2) & 1);
+        appendEntry(counts, lists, listBytes, j + 3, offset, row, mask >> 3);
       }
     }
-    for (; j < cols; j++) if (load<f32>(row + (<usize>j << 2)) != 0) appendEntry(counts, lists, listBytes, j, offset, row);
+    for (; j < cols; j++) appendEntry(counts, lists, listBytes, j, offset, row, <i32>(load<f32>(row + (<usize>j << 2)) != 0));
   }
 }
 
 @inline
-function appendEntry(counts: usize, lists: usize, listBytes: usize, col: i32, offset: u32, row: usize): void {
+function appendEntry(counts: usize, lists: usize, listBytes: usize, col: i32, offset: u32, row: usize, keep: i32): void {
   const slot = counts + (<usize>col << 2);
   const count = load<i32>(slot);
   const e = lists + <usize>col * listBytes + (<usize>count << 3);
   store<u32>(e, offset);
   store<f32>(e, load<f32>(row + (<usize>col << 2)), 4);
-  store<i32>(slot, count + 1);
+  store<i32>(slot, count + keep);
 }
 
 /** Bytes of scratch sparseGemmTN needs. */
