@@ -1,9 +1,30 @@
 // rng
-export * from './rng.js';
-// tensor: kernels
-export * from './tensor/backend.js';
-export * from './tensor/create.js';
-export * from './tensor/js-backend.js';
+
+// data
+export * from './data/batch.js';
+export * from './data/data-error.js';
+export * from './data/dataset.js';
+export * from './data/fingerprint.js';
+export * from './data/idx.js';
+export * from './data/mnist.js';
+export * from './data/pack.js';
+export * from './data/sampler.js';
+export * from './data/splits.js';
+// the gradient method on 2-D functions
+export * from './descend/compare.js';
+export * from './descend/descend-error.js';
+export * from './descend/gradient-descent.js';
+export * from './descend/objectives.js';
+export * from './descend/trajectory.js';
+// gradcheck
+export * from './gradcheck/gradcheck.js';
+export * from './gradcheck/numerical.js';
+// checkpoints and hashing
+export * from './io/atomic-write.js';
+export * from './io/checkpoint.js';
+export * from './io/hash.js';
+export * from './io/io-error.js';
+export * from './io/safetensors.js';
 // layers
 export * from './layers/affine.js';
 export * from './layers/batch-norm.js';
@@ -19,9 +40,6 @@ export * from './nets/net.js';
 export * from './nets/sequential-net.js';
 export * from './nets/two-layer-net.js';
 export * from './nets/weight-decay.js';
-// gradcheck
-export * from './gradcheck/gradcheck.js';
-export * from './gradcheck/numerical.js';
 // optimizers
 export * from './optim/adagrad.js';
 export * from './optim/adam.js';
@@ -32,22 +50,11 @@ export * from './optim/optimizer.js';
 export * from './optim/optimizer-error.js';
 export * from './optim/rmsprop.js';
 export * from './optim/sgd.js';
-// the gradient method on 2-D functions
-export * from './descend/compare.js';
-export * from './descend/descend-error.js';
-export * from './descend/gradient-descent.js';
-export * from './descend/objectives.js';
-export * from './descend/trajectory.js';
-// data
-export * from './data/batch.js';
-export * from './data/data-error.js';
-export * from './data/dataset.js';
-export * from './data/fingerprint.js';
-export * from './data/idx.js';
-export * from './data/mnist.js';
-export * from './data/pack.js';
-export * from './data/sampler.js';
-export * from './data/splits.js';
+export * from './rng.js';
+// tensor: kernels
+export * from './tensor/backend.js';
+export * from './tensor/create.js';
+export * from './tensor/js-backend.js';
 // the training step
 export * from './train/accumulator.js';
 export * from './train/apply.js';
@@ -55,9 +62,3 @@ export * from './train/config.js';
 export * from './train/local-trainer.js';
 export * from './train/shard-computer.js';
 export * from './train/shards.js';
-// checkpoints and hashing
-export * from './io/atomic-write.js';
-export * from './io/checkpoint.js';
-export * from './io/hash.js';
-export * from './io/io-error.js';
-export * from './io/safetensors.js';

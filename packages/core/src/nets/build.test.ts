@@ -11,7 +11,7 @@ const seedModel: ModelConfig = {
   inputSize: 784,
   hidden: [50],
   outputSize: 10,
-  activation: 'sigmoid',
+  activation: 'relu',
   init: 'std',
   initStd: 0.01,
   weightDecay: 0,
@@ -63,10 +63,9 @@ describe('buildNet', () => {
   });
 
   it('rejects a two-layer config that asks for what TwoLayerNet is not', () => {
-    const build = () =>
-      buildNet({ ...seedModel, hidden: [50, 50], activation: 'relu', dropout: 0.5 }, backend, 1, 1);
+    const build = () => buildNet({ ...seedModel, hidden: [50, 50], init: 'he', dropout: 0.5 }, backend, 1, 1);
     expect(build).toThrow(ModelConfigError);
-    expect(build).toThrow(/exactly one size.*'sigmoid'.*dropout must be 0.*use kind 'mlp'/);
+    expect(build).toThrow(/exactly one size.*init must be 'std'.*dropout must be 0.*use kind 'mlp'/);
     expect(() => buildNet({ ...seedModel, kind: 'cnn' as 'mlp' }, backend, 1, 1)).toThrow(
       /valid kinds are two-layer, mlp/,
     );

@@ -20,7 +20,6 @@ export function buildNet(model: ModelConfig, backend: Backend, seed: number, max
     case 'two-layer': {
       const conflicts = [
         model.hidden.length !== 1 && `hidden must have exactly one size (got ${model.hidden.length})`,
-        model.activation !== 'sigmoid' && `activation must be 'sigmoid' (got '${model.activation}')`,
         model.init !== 'std' && `init must be 'std' (got '${model.init}')`,
         model.weightDecay !== 0 && `weightDecay must be 0 (got ${model.weightDecay})`,
         model.dropout !== 0 && `dropout must be 0 (got ${model.dropout})`,
@@ -36,6 +35,7 @@ export function buildNet(model: ModelConfig, backend: Backend, seed: number, max
         hiddenSize: model.hidden[0],
         outputSize: model.outputSize,
         initStd: model.initStd,
+        activation: model.activation,
         seed,
         maxRows,
       });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatGradcheck, gradcheck } from '../gradcheck/gradcheck.js';
 import { expectArraysClose } from '../gradcheck/test-util.js';
 import { Affine } from '../layers/affine.js';
+import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import { Rng } from '../rng.js';
 import { JsBackend } from '../tensor/js-backend.js';
@@ -36,6 +37,18 @@ describe('TwoLayerNet', () => {
     expect(net.stats.length).toBe(0);
     expect(net.statsSum.length).toBe(0);
     expect(net.weightDecay).toBe(0);
+    expect(net.layers.map((l) => l.constructor)).toEqual([Affine, Relu, Affine]);
+  });
+
+  it("takes chapter 4's sigmoid instead of ReLU when asked", () => {
+    const net = new TwoLayerNet(backend, {
+      inputSize: 4,
+      hiddenSize: 3,
+      outputSize: 2,
+      seed: 1,
+      maxRows: 2,
+      activation: 'sigmoid',
+    });
     expect(net.layers.map((l) => l.constructor)).toEqual([Affine, Sigmoid, Affine]);
   });
 
@@ -72,7 +85,10 @@ describe('TwoLayerNet', () => {
     expect(Array.from(a.params)).toEqual([...W1, 0, 0, 0, 0, ...W2, 0, 0, 0]);
   });
 
-  it('predict is sigmoid(x·W1 + b1)·W2 + b2', () => {
+  it.each([
+    ['relu', (z: number) => Math.max(z, 0)],
+    ['sigmoid', (z: number) => 1 / (1 + Math.exp(-z))],
+  ] as const)('predict is %s(x·W1 + b1)·W2 + b2', (activation, f) => {
     const net = new TwoLayerNet(backend, {
       inputSize: 5,
       hiddenSize: 3,
@@ -80,6 +96,7 @@ describe('TwoLayerNet', () => {
       initStd: 1,
       seed: 3,
       maxRows: 4,
+      activation,
     });
     net.params.subarray(15, 18).set([0.1, -0.2, 0.3]);
     net.params.subarray(24, 26).set([0.5, -0.5]);
@@ -90,7 +107,7 @@ describe('TwoLayerNet', () => {
       const hidden = [0, 1, 2].map((j) => {
         let z = p[15 + j];
         for (let i = 0; i < 5; i++) z += x[r * 5 + i] * p[i * 3 + j];
-        return 1 / (1 + Math.exp(-z));
+        return f(z);
       });
       for (let k = 0; k < 2; k++)
         expected.push(p[24 + k] + hidden.reduce((s, h, j) => s + h * p[18 + j * 2 + k], 0));

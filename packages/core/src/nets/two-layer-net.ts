@@ -1,7 +1,9 @@
 import { Affine } from '../layers/affine.js';
 import { checkPositiveInteger } from '../layers/checks.js';
+import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import type { Backend } from '../tensor/backend.js';
+import type { Activation } from '../train/config.js';
 import { SequentialNet } from './sequential-net.js';
 
 export interface TwoLayerNetOptions {
@@ -10,15 +12,22 @@ export interface TwoLayerNetOptions {
   readonly outputSize: number;
   /** Weights start as initStd·N(0, 1), biases at 0 (default 0.01, as the book). */
   readonly initStd?: number;
+  /** Hidden activation (default 'relu'). */
+  readonly activation?: Activation;
   readonly seed: number;
   readonly maxRows: number;
 }
 
-/** The book's two_layer_net: Affine(W1, b1) – Sigmoid – Affine(W2, b2) – SoftmaxWithLoss. */
+/**
+ * The book's two_layer_net: Affine(W1, b1) – activation – Affine(W2, b2) – SoftmaxWithLoss. The layered
+ * version (chapter 5) uses ReLU, which reaches the seed's 0.97 test accuracy in 10,000 steps; chapter 4's
+ * sigmoid is kept as an option.
+ */
 export class TwoLayerNet extends SequentialNet {
   constructor(backend: Backend, options: TwoLayerNetOptions) {
     const { inputSize, hiddenSize, outputSize, maxRows } = options;
     const std = options.initStd ?? 0.01;
+    const activation = options.activation ?? 'relu';
     checkPositiveInteger('hiddenSize', hiddenSize);
     super(backend, {
       inputSize,
@@ -44,7 +53,9 @@ export class TwoLayerNet extends SequentialNet {
           db: v.grad('b1'),
           inputGrad: false,
         }),
-        new Sigmoid(backend, hiddenSize, maxRows),
+        activation === 'relu'
+          ? new Relu(backend, hiddenSize, maxRows)
+          : new Sigmoid(backend, hiddenSize, maxRows),
         new Affine(backend, {
           inputSize: hiddenSize,
           outputSize,

@@ -170,8 +170,8 @@ describe('LocalTrainer', () => {
     const reports: StepReport[] = [];
     const run = trainer(net, { onStep: (r) => reports.push(r), batch: 8, shards: 2 });
     const startAccuracy = run.evaluate().train.correct / data.count;
-    run.run(120);
-    expect(reports.map((r) => r.step)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    run.run(400);
+    expect(reports.map((r) => r.step)).toEqual(Array.from({ length: 400 }, (_, i) => i));
     for (const r of reports) {
       expect(r.rows).toBe(8);
       expect(r.l2).toBeGreaterThan(0);
