@@ -15,7 +15,10 @@ const build = spawnSync(turbo, ['run', 'build', '--output-logs=errors-only', '--
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 if (build.error || build.status !== 0) {
-  if (build.error) process.stderr.write(`descent: could not run turbo (${build.error.message}); run \`pnpm install\` first.\n`);
+  if (build.error)
+    process.stderr.write(
+      `descent: could not run turbo (${build.error.message}); run \`pnpm install\` first.\n`,
+    );
   process.stderr.write('descent: the build failed; run `pnpm build` to see why.\n');
   process.exit(build.status ?? 1);
 }

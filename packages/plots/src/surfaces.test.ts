@@ -11,9 +11,7 @@ describe('contourPoints', () => {
   });
 
   it('starts and ends every ring at the same point', () => {
-    const ring = contourPoints(SURFACES.bowl, 36).filter(
-      (p) => p.level === SURFACES.bowl.levels[0],
-    );
+    const ring = contourPoints(SURFACES.bowl, 36).filter((p) => p.level === SURFACES.bowl.levels[0]);
     expect(ring[0].x).toBeCloseTo(ring.at(-1)!.x, 9);
     expect(ring[0].y).toBeCloseTo(ring.at(-1)!.y, 9);
   });
