@@ -6,6 +6,7 @@ export const CoordinatorErrorCode = {
   diverged: 'DESCENT_ERR_DIVERGED',
   closed: 'DESCENT_ERR_CLOSED',
   alreadyRunning: 'DESCENT_ERR_ALREADY_RUNNING',
+  noWorkers: 'DESCENT_ERR_NO_WORKERS',
 } as const;
 
 export type CoordinatorErrorCode = (typeof CoordinatorErrorCode)[keyof typeof CoordinatorErrorCode];

@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { packDataset, saveCheckpoint, sha256Hex } from '@descent/core';
 import {
@@ -44,6 +45,11 @@ export class Coordinator implements LinkListener {
   private readonly links = new Map<number, WorkerLink>();
   private readonly ready = new Set<WorkerLink>();
   private server: WebSocketServer | null = null;
+  private https: HttpsServer | null = null;
+  private pendingHandshakes = 0;
+  private patienceTimer: NodeJS.Timeout | null = null;
+  /** Set when the run must stop (no workers within the patience); the run loop rethrows it. */
+  private stopReason: CoordinatorError | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private nextId = 1;
   private running = false;
@@ -81,12 +87,13 @@ export class Coordinator implements LinkListener {
   }
 
   get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+    const address = this.https ? this.https.address() : this.server?.address();
+    return (address as AddressInfo | null)?.port ?? 0;
   }
 
   get url(): string {
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
-    return `ws://${host}:${this.port}`;
+    return `${this.opts.tls ? 'wss' : 'ws'}://${host}:${this.port}`;
   }
 
   /** Ready workers right now. */
@@ -96,33 +103,53 @@ export class Coordinator implements LinkListener {
 
   private listen(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const server = new WebSocketServer({
-        host: this.opts.host,
-        port: this.opts.port,
-        maxPayload: this.opts.maxFrameBytes,
-        perMessageDeflate: false,
-      });
-      server.once('error', reject);
-      server.once('listening', () => {
-        server.off('error', reject);
+      const common = { maxPayload: this.opts.maxFrameBytes, perMessageDeflate: false } as const;
+      const tls = this.opts.tls;
+      const https = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }) : null;
+      const server = https
+        ? new WebSocketServer({ server: https, ...common })
+        : new WebSocketServer({ host: this.opts.host, port: this.opts.port, ...common });
+      const emitter = https ?? server;
+      const onListening = () => {
+        emitter.off('error', reject);
         server.on('error', (err) => this.opts.logger.error(`server error: ${err.message}`));
+        // A failed TLS handshake (a plain ws:// client, a wrong CA) is that client's problem, not the run's.
+        https?.on('tlsClientError', (err) => this.opts.logger.warn(`TLS handshake failed: ${err.message}`));
         this.emit({ type: 'listening', url: this.url });
         resolve();
-      });
+      };
+      emitter.once('error', reject);
+      emitter.once('listening', onListening);
       server.on('connection', (socket) => this.onConnection(socket));
       this.server = server;
+      this.https = https;
+      https?.listen(this.opts.port, this.opts.host);
     });
-    // Heartbeats start with the server; see startHeartbeat.
   }
 
   private onConnection(socket: WebSocket): void {
+    if (this.pendingHandshakes >= this.opts.maxPendingConnections) {
+      this.opts.logger.warn(
+        `closed a connection: already ${this.pendingHandshakes} connections waiting to say hello`,
+      );
+      socket.close(1013, 'too many connections in their handshake; try again later');
+      return;
+    }
+    this.pendingHandshakes++;
+    let pending = true;
+    const settle = () => {
+      if (pending) this.pendingHandshakes--;
+      pending = false;
+      clearTimeout(timer);
+    };
     const timer = setTimeout(() => {
       this.opts.logger.warn('a connection sent no hello in time; closing it');
       socket.terminate();
     }, this.opts.timeoutMs);
+    socket.once('close', settle);
     socket.on('error', (err) => this.opts.logger.warn(`connection error before hello: ${err.message}`));
     socket.once('message', (data, isBinary) => {
-      clearTimeout(timer);
+      settle();
       const out = decode(isBinary ? data : 'text', {
         accept: ['hello'],
         maxFrameBytes: this.opts.maxFrameBytes,
@@ -155,14 +182,7 @@ export class Coordinator implements LinkListener {
         return;
       }
       const id = this.nextId++;
-      const link = new SocketLink(
-        id,
-        `${hello.name}#${id}`,
-        socket,
-        this,
-        this.opts.logger,
-        this.opts.maxFrameBytes,
-      );
+      const link = new SocketLink(id, `${hello.name}#${id}`, socket, this, this.opts.logger, this.opts);
       this.links.set(id, link);
       link.send({
         kind: 'welcome',
@@ -220,6 +240,7 @@ export class Coordinator implements LinkListener {
       case 'ready':
         if (this.ready.has(link)) return;
         this.ready.add(link);
+        this.endPatience();
         this.mostWorkers = Math.max(this.mostWorkers, this.ready.size);
         this.scheduler.addWorker(link);
         this.emit({ type: 'ready', worker: link.name, workerId: link.id });
@@ -266,6 +287,39 @@ export class Coordinator implements LinkListener {
     this.scheduler.removeWorker(link, reason);
     this.opts.logger.info(`worker ${link.name} ${clean ? 'left' : 'was lost'}: ${reason}`);
     this.emit({ type: clean ? 'leave' : 'lost', worker: link.name, workerId: link.id, reason });
+    if (this.running && !this.over && this.ready.size === 0) this.startPatience();
+  }
+
+  /** Every worker is gone: wait up to the patience for one, then stop the run (see `run`). */
+  private startPatience(): void {
+    if (this.patienceTimer || this.stopReason) return;
+    const step = this.state.step;
+    const seconds = Math.round(this.opts.patienceMs / 1000);
+    this.opts.logger.warn(
+      `no workers left at step ${step}; keeping the run's state and waiting up to ${seconds} s for a worker at ${this.url}`,
+    );
+    this.emit({ type: 'waiting', step, ready: 0, needed: 1, on: 'workers' });
+    this.patienceTimer = setTimeout(() => {
+      this.patienceTimer = null;
+      const where = this.opts.checkpointDir;
+      this.stopReason = new CoordinatorError(
+        CoordinatorErrorCode.noWorkers,
+        `no worker came back within ${seconds} s at step ${this.state.step}; stopped` +
+          (where !== undefined
+            ? ` with a checkpoint in ${where}: start workers and resume the run (--resume)`
+            : '; give a checkpoint directory to be able to resume'),
+      );
+      this.scheduler.fail(this.stopReason);
+      for (const wake of this.readyWaiters.splice(0)) wake();
+    }, this.opts.patienceMs);
+    this.patienceTimer.unref();
+  }
+
+  private endPatience(): void {
+    if (!this.patienceTimer) return;
+    clearTimeout(this.patienceTimer);
+    this.patienceTimer = null;
+    this.opts.logger.info(`a worker is ready again at step ${this.state.step}; going on`);
   }
 
   // ---- the run ----
@@ -333,59 +387,73 @@ export class Coordinator implements LinkListener {
       },
     };
 
-    while (this.state.step < config.iters) {
-      if (this.isClosed)
-        throw new CoordinatorError(CoordinatorErrorCode.closed, 'the coordinator was closed during the run');
-      if (this.ready.size === 0) await this.waitForWorkers(1);
-      const step = this.state.step;
-      const t0 = performance.now();
-      this.state.drawBatch();
-      this.state.accumulator.reset();
-      computeMs.clear();
-      aggregateMs = 0;
-      tasks.length = 0;
-      for (const r of this.state.ranges) {
-        tasks.push({
-          kind: 'task',
-          step,
-          shard: r.shard,
-          version: this.state.version,
-          indices: this.state.indices.subarray(r.start, r.end),
-        });
+    let final: EvalRecord;
+    try {
+      while (this.state.step < config.iters) {
+        if (this.isClosed)
+          throw new CoordinatorError(
+            CoordinatorErrorCode.closed,
+            'the coordinator was closed during the run',
+          );
+        if (this.stopReason) throw this.stopReason;
+        if (this.ready.size === 0) {
+          this.startPatience();
+          await this.waitForWorkers(1);
+        }
+        const step = this.state.step;
+        const t0 = performance.now();
+        this.state.drawBatch();
+        this.state.accumulator.reset();
+        computeMs.clear();
+        aggregateMs = 0;
+        tasks.length = 0;
+        for (const r of this.state.ranges) {
+          tasks.push({
+            kind: 'task',
+            step,
+            shard: r.shard,
+            version: this.state.version,
+            indices: this.state.indices.subarray(r.start, r.end),
+          });
+        }
+        spec.step = step;
+        const round = this.scheduler.run(spec);
+        const t1 = performance.now();
+        await round;
+        const t2 = performance.now();
+        const outcome = this.state.update();
+        const t3 = performance.now();
+        this.broadcast();
+        const t4 = performance.now();
+        const timings = {
+          stepMs: t4 - t0,
+          dispatchMs: t1 - t0,
+          waitMs: t2 - t1,
+          aggregateMs,
+          optimizerMs: t3 - t2,
+          broadcastMs: t4 - t3,
+          computeMs: Object.fromEntries(computeMs),
+        };
+        trainMs += timings.stepMs;
+        series.stepMs.push(timings.stepMs);
+        series.dispatchMs.push(timings.dispatchMs);
+        series.waitMs.push(timings.waitMs);
+        series.aggregateMs.push(timings.aggregateMs);
+        series.optimizerMs.push(timings.optimizerMs);
+        series.broadcastMs.push(timings.broadcastMs);
+        this.opts.observer.onStep?.({ step, ...outcome, workers: this.ready.size, timings });
+        const done = this.state.step;
+        if (config.evalEvery > 0 && done % config.evalEvery === 0 && done < config.iters)
+          await this.evaluate();
+        if (this.opts.checkpointEvery > 0 && done % this.opts.checkpointEvery === 0 && done < config.iters) {
+          this.writeCheckpoint();
+        }
       }
-      spec.step = step;
-      const round = this.scheduler.run(spec);
-      const t1 = performance.now();
-      await round;
-      const t2 = performance.now();
-      const outcome = this.state.update();
-      const t3 = performance.now();
-      this.broadcast();
-      const t4 = performance.now();
-      const timings = {
-        stepMs: t4 - t0,
-        dispatchMs: t1 - t0,
-        waitMs: t2 - t1,
-        aggregateMs,
-        optimizerMs: t3 - t2,
-        broadcastMs: t4 - t3,
-        computeMs: Object.fromEntries(computeMs),
-      };
-      trainMs += timings.stepMs;
-      series.stepMs.push(timings.stepMs);
-      series.dispatchMs.push(timings.dispatchMs);
-      series.waitMs.push(timings.waitMs);
-      series.aggregateMs.push(timings.aggregateMs);
-      series.optimizerMs.push(timings.optimizerMs);
-      series.broadcastMs.push(timings.broadcastMs);
-      this.opts.observer.onStep?.({ step, ...outcome, workers: this.ready.size, timings });
-      const done = this.state.step;
-      if (config.evalEvery > 0 && done % config.evalEvery === 0 && done < config.iters) await this.evaluate();
-      if (this.opts.checkpointEvery > 0 && done % this.opts.checkpointEvery === 0 && done < config.iters) {
-        this.writeCheckpoint();
-      }
+      final = this.lastEval?.step === this.state.step ? this.lastEval : await this.evaluate();
+    } catch (err) {
+      if (err === this.stopReason) this.stopWithCheckpoint();
+      throw err;
     }
-    const final = this.lastEval?.step === this.state.step ? this.lastEval : await this.evaluate();
     if (this.opts.checkpointDir !== undefined) this.writeCheckpoint();
     this.over = true;
     for (const link of [...this.links.values()]) link.close('run finished');
@@ -496,6 +564,14 @@ export class Coordinator implements LinkListener {
     return record;
   }
 
+  /** The clean stop after the patience ran out: the state as of the last applied step, then bye to all. */
+  private stopWithCheckpoint(): void {
+    this.state.abandonStep();
+    this.writeCheckpoint();
+    this.over = true;
+    for (const link of [...this.links.values()]) link.close('run stopped: no workers');
+  }
+
   private writeCheckpoint(): void {
     const dir = this.opts.checkpointDir;
     if (dir === undefined) return;
@@ -564,6 +640,7 @@ export class Coordinator implements LinkListener {
               'the coordinator was closed while waiting for workers',
             ),
           );
+        else if (this.stopReason) reject(this.stopReason);
         else if (this.ready.size >= needed) resolve();
         else this.readyWaiters.push(check);
       };
@@ -604,6 +681,7 @@ export class Coordinator implements LinkListener {
     this.isClosed = true;
     this.over = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.patienceTimer) clearTimeout(this.patienceTimer);
     this.scheduler.fail(
       new CoordinatorError(CoordinatorErrorCode.closed, 'the coordinator was closed during the run'),
     );
@@ -613,6 +691,8 @@ export class Coordinator implements LinkListener {
     if (!server) return;
     for (const client of server.clients) client.terminate();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    const https = this.https;
+    if (https) await new Promise<void>((resolve) => https.close(() => resolve()));
   }
 }
 

@@ -41,6 +41,19 @@ export interface CoordinatorOptions {
   readonly slowStepMs?: number;
   /** Largest frame accepted from a worker. Default 64 MiB. */
   readonly maxFrameBytes?: number;
+  /**
+   * With every worker gone mid-run, how long to wait for one to (re)join before stopping cleanly with a
+   * checkpoint (the run then fails with DESCENT_ERR_NO_WORKERS and can be resumed). Default 600000 ms.
+   */
+  readonly patienceMs?: number;
+  /** Frames per second one worker may send on average; a flood beyond it is disconnected. Default 5000. */
+  readonly messagesPerSecond?: number;
+  /** Frames one worker may send at once before the average applies. Default 10000. */
+  readonly messageBurst?: number;
+  /** Connections still in their handshake at once; more are closed at once. Default 64. */
+  readonly maxPendingConnections?: number;
+  /** PEM certificate chain and private key: serve wss:// instead of ws://. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Steps between full (rather than sampled) parameter version hashes. Default 16. */
   readonly fullHashEvery?: number;
   /** Rows per evaluation task. Default 10000. */
@@ -49,9 +62,9 @@ export interface CoordinatorOptions {
 }
 
 export type ResolvedOptions = Required<
-  Omit<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume' | 'observer'>
+  Omit<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume' | 'observer' | 'tls'>
 > &
-  Pick<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume'> & { readonly observer: Observer };
+  Pick<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume' | 'tls'> & { readonly observer: Observer };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -71,6 +84,10 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     taskTimeoutMs: 30_000,
     slowStepMs: 5000,
     maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+    patienceMs: 600_000,
+    messagesPerSecond: 5000,
+    messageBurst: 10_000,
+    maxPendingConnections: 64,
     fullHashEvery: DEFAULT_FULL_HASH_EVERY,
     evalChunkRows: 10_000,
     logger: stderrLogger,
@@ -100,6 +117,10 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     'maxFrameBytes',
     'fullHashEvery',
     'evalChunkRows',
+    'patienceMs',
+    'messagesPerSecond',
+    'messageBurst',
+    'maxPendingConnections',
   ] as const) {
     if (!(resolved[key] > 0)) throw bad(`${key} must be > 0, got ${resolved[key]}`);
   }
@@ -115,6 +136,9 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
   }
   if (resolved.checkpointEvery > 0 && resolved.checkpointDir === undefined) {
     throw bad('checkpointEvery needs checkpointDir');
+  }
+  if (resolved.tls && !(resolved.tls.cert && resolved.tls.key)) {
+    throw bad('tls needs both cert and key (PEM)');
   }
   if (resolved.timeoutMs <= resolved.heartbeatMs) {
     throw bad(`timeoutMs (${resolved.timeoutMs}) must exceed heartbeatMs (${resolved.heartbeatMs})`);

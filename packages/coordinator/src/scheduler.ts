@@ -48,7 +48,12 @@ interface WorkerState {
   pending: number;
   shards: number;
   strikes: number;
+  /** Jobs handed to this worker and not yet answered, by jobKey: an answer to one of them is never a strike. */
+  readonly outstanding: Set<string>;
 }
+
+/** Outstanding keys kept per worker; a frozen worker cannot grow the set without bound. */
+const MAX_OUTSTANDING = 1024;
 
 interface JobState {
   readonly task: AnyTask;
@@ -56,6 +61,7 @@ interface JobState {
   readonly assignees: Set<WorkerLink>;
   readonly nonFiniteFrom: Set<WorkerLink>;
   owner: WorkerLink | null;
+  assignedAt: number;
   deadline: number;
   done: boolean;
 }
@@ -67,7 +73,7 @@ interface Round {
   readonly jobs: JobState[];
   readonly started: number;
   remaining: number;
-  loggedSlow: boolean;
+  nextSlowLog: number;
   resolve(): void;
   reject(err: Error): void;
 }
@@ -82,7 +88,6 @@ const SPEED_EMA = 0.3;
 export class Scheduler {
   private readonly workers = new Map<WorkerLink, WorkerState>();
   private round: Round | null = null;
-  private previous: Round | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly maxStrikes: number;
 
@@ -121,6 +126,7 @@ export class Scheduler {
       pending: 0,
       shards: 0,
       strikes: 0,
+      outstanding: new Set(),
     });
     const round = this.round;
     if (round)
@@ -169,12 +175,13 @@ export class Scheduler {
           assignees: new Set(),
           nonFiniteFrom: new Set(),
           owner: null,
+          assignedAt: now,
           deadline: now + this.options.taskTimeoutMs,
           done: false,
         })),
         started: now,
         remaining: spec.tasks.length,
-        loggedSlow: false,
+        nextSlowLog: now + this.options.slowRoundMs,
         resolve,
         reject,
       };
@@ -196,18 +203,21 @@ export class Scheduler {
     });
   }
 
-  /** A result or evalResult from `link`; drops anything not exactly expected, and reports why. */
+  /**
+   * A result or evalResult from `link`. Late answers to jobs this worker was given (and that were since
+   * re-assigned or finished elsewhere) are dropped quietly; anything never asked of it is refused and counts
+   * as a strike.
+   */
   handle(link: WorkerLink, result: AnyResult): void {
     const round = this.round;
     const kind = result.kind === 'result' ? 'task' : 'evalTask';
     const index = result.kind === 'result' ? result.shard : result.id;
+    const state = this.workers.get(link);
+    const wasAsked = state?.outstanding.delete(jobKey(kind, result.step, index)) ?? false;
     if (!round || round.kind !== kind || round.step !== result.step) {
-      const prev = this.previous;
-      const late =
-        prev && prev.kind === kind && prev.step === result.step && prev.jobs[index]?.assignees.has(link);
-      if (late) {
+      if (wasAsked) {
         this.options.logger.debug(
-          `dropped a late ${result.kind} for ${describe(prev.jobs[index].task)} from ${link.name}`,
+          `dropped a late ${result.kind} for step ${result.step} job ${index} from ${link.name}`,
         );
         return;
       }
@@ -229,7 +239,15 @@ export class Scheduler {
       );
       return;
     }
-    const state = this.workers.get(link);
+    if (!wasAsked) {
+      this.reject(
+        link,
+        result.step,
+        ErrorCode.duplicateResult,
+        `${result.kind} for ${describe(job.task)} of step ${result.step} was already answered by ${link.name}`,
+      );
+      return;
+    }
     if (job.done) {
       this.options.logger.debug(
         `dropped a duplicate ${result.kind} for ${describe(job.task)} from ${link.name}`,
@@ -256,7 +274,10 @@ export class Scheduler {
       }
       if (rejection.nonFinite) {
         job.nonFiniteFrom.add(link);
-        if (job.nonFiniteFrom.size >= Math.min(2, Math.max(1, this.workers.size))) {
+        // Divergence only once every ready worker has tried the job: a broken or hostile peer alone cannot
+        // stop the run, it just sees its shard recomputed by the next worker.
+        const untried = [...this.workers.keys()].some((l) => !job.assignees.has(l));
+        if (!untried && job.nonFiniteFrom.size >= Math.min(2, Math.max(1, this.workers.size))) {
           this.fail(
             new CoordinatorError(
               CoordinatorErrorCode.diverged,
@@ -301,14 +322,12 @@ export class Scheduler {
     const round = this.round;
     if (!round) return;
     this.finishTimers();
-    this.previous = round;
     this.round = null;
     round.reject(err);
   }
 
   private finish(round: Round): void {
     this.finishTimers();
-    this.previous = round;
     this.round = null;
     round.resolve();
   }
@@ -323,10 +342,15 @@ export class Scheduler {
     if (!state) return;
     job.owner = link;
     job.assignees.add(link);
-    job.deadline = performance.now() + this.options.taskTimeoutMs;
+    job.assignedAt = performance.now();
+    job.deadline = job.assignedAt + this.options.taskTimeoutMs;
     state.pending += job.rows;
+    if (state.outstanding.size >= MAX_OUTSTANDING) {
+      const oldest = state.outstanding.values().next().value;
+      if (oldest !== undefined) state.outstanding.delete(oldest);
+    }
+    state.outstanding.add(jobKey(job.task.kind, round.step, jobIndex(job.task)));
     link.send(job.task);
-    void round;
   }
 
   /** The worker expected to finish soonest, preferring one that has not had this job yet. */
@@ -351,13 +375,18 @@ export class Scheduler {
     const round = this.round;
     if (!round) return;
     const now = performance.now();
-    if (!round.loggedSlow && now - round.started > this.options.slowRoundMs) {
-      round.loggedSlow = true;
+    if (now >= round.nextSlowLog) {
+      round.nextSlowLog = now + this.options.slowRoundMs;
       const waiting = round.jobs
         .filter((j) => !j.done)
-        .map((j) => `${describe(j.task)} on ${j.owner?.name ?? 'no worker'}`);
+        .map((j) =>
+          j.owner
+            ? `${describe(j.task)} on ${j.owner.name} for ${Math.round(now - j.assignedAt)} ms`
+            : `${describe(j.task)} on no worker`,
+        );
+      const what = round.kind === 'task' ? `step ${round.step}` : `evaluation at step ${round.step}`;
       this.options.logger.warn(
-        `step ${round.step} has waited ${Math.round(now - round.started)} ms, still on ${waiting.join(', ')}`,
+        `${what} has waited ${Math.round(now - round.started)} ms, still on ${waiting.join(', ')}`,
       );
     }
     for (const job of round.jobs) {
@@ -416,6 +445,14 @@ export class Scheduler {
       link.close(`${state.strikes} rejected results; last: ${message}`);
     }
   }
+}
+
+function jobIndex(task: AnyTask): number {
+  return task.kind === 'task' ? task.shard : task.id;
+}
+
+function jobKey(kind: AnyTask['kind'], step: number, index: number): string {
+  return `${kind}:${step}:${index}`;
 }
 
 function describe(task: AnyTask): string {

@@ -8,18 +8,30 @@ import {
 } from '@descent/protocol';
 import type WebSocket from 'ws';
 import type { Logger } from './logger.js';
+import { RateLimit } from './rate-limit.js';
 import type { LinkListener, WorkerLink } from './worker-link.js';
 
 /** Garbage frames tolerated from one worker before it is disconnected. */
 const MAX_BAD_FRAMES = 16;
 
-/** A worker over a WebSocket, after its `hello` was accepted. Frames are decoded and validated here. */
+export interface SocketLinkLimits {
+  readonly maxFrameBytes: number;
+  /** Frames per second one worker may send on average, and at once. */
+  readonly messagesPerSecond: number;
+  readonly messageBurst: number;
+}
+
+/**
+ * A worker over a WebSocket, after its `hello` was accepted. Frames are rate-limited, decoded and validated
+ * here.
+ */
 export class SocketLink implements WorkerLink {
   readonly type = 'socket';
   /** performance.now() of the last frame received. */
   lastSeen = performance.now();
   private badFrames = 0;
   private done = false;
+  private readonly rate: RateLimit;
 
   constructor(
     readonly id: number,
@@ -27,8 +39,9 @@ export class SocketLink implements WorkerLink {
     private readonly socket: WebSocket,
     private readonly listener: LinkListener,
     private readonly logger: Logger,
-    private readonly maxFrameBytes: number,
+    private readonly limits: SocketLinkLimits,
   ) {
+    this.rate = new RateLimit(limits.messagesPerSecond, limits.messageBurst);
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', (code, reason) =>
       this.finish(`socket closed (${code}${reason.length ? ` ${reason}` : ''})`, false),
@@ -61,8 +74,21 @@ export class SocketLink implements WorkerLink {
   }
 
   private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    if (this.done) return;
     this.lastSeen = performance.now();
-    const out = decode(isBinary ? data : 'text', { accept: WORKER_KINDS, maxFrameBytes: this.maxFrameBytes });
+    if (!this.rate.take(this.lastSeen)) {
+      const message = `more than ${this.limits.messagesPerSecond} messages per second (burst ${this.limits.messageBurst}); disconnected`;
+      this.logger.warn(`worker ${this.name}: ${message}`);
+      this.send({ kind: 'error', code: ErrorCode.rateLimited, message });
+      // close, not terminate, so the error above reaches the peer first; later frames are ignored (done).
+      this.socket.close(1008, 'rate limit');
+      this.finish(`rate limit: ${message}`, false);
+      return;
+    }
+    const out = decode(isBinary ? data : 'text', {
+      accept: WORKER_KINDS,
+      maxFrameBytes: this.limits.maxFrameBytes,
+    });
     if (!out.ok) {
       this.logger.warn(`worker ${this.name}: refused a frame: ${out.error.code}: ${out.error.message}`);
       this.send({ kind: 'error', code: out.error.code, message: out.error.message });

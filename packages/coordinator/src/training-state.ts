@@ -35,6 +35,8 @@ export class TrainingState {
   /** Parameters are those of step `step` (after `step` updates). */
   step = 0;
   version = 0;
+  /** The sampler as it was before this step's batch was drawn, while the step is not yet applied. */
+  private beforeDraw: SamplerState | null = null;
 
   constructor(
     readonly config: TrainConfig,
@@ -86,7 +88,18 @@ export class TrainingState {
 
   /** Draws the batch for the current step into `indices`. */
   drawBatch(): void {
+    this.beforeDraw = this.sampler.state();
     this.sampler.next(this.config.batch, this.indices);
+  }
+
+  /**
+   * Abandons a step whose batch was drawn but not applied, so a checkpoint taken now draws that same batch
+   * again on resume.
+   */
+  abandonStep(): void {
+    if (this.beforeDraw === null) return;
+    this.sampler = restoreSampler(this.beforeDraw, this.trainCount);
+    this.beforeDraw = null;
   }
 
   /**
@@ -97,6 +110,7 @@ export class TrainingState {
     const r = this.accumulator.result();
     const loss = r.lossSum / this.config.batch + l2Penalty(this.net);
     applyStep(this.net, this.optimizer, r.gradSum, r.statsSum, this.config.batch);
+    this.beforeDraw = null;
     this.step++;
     this.rehash();
     return { loss, correct: r.correct, rows: r.rows };

@@ -18,6 +18,8 @@ export const ErrorCode = {
   badResult: 'DESCENT_ERR_BAD_RESULT',
   staleResult: 'DESCENT_ERR_STALE_RESULT',
   notAssigned: 'DESCENT_ERR_NOT_ASSIGNED',
+  duplicateResult: 'DESCENT_ERR_DUPLICATE_RESULT',
+  rateLimited: 'DESCENT_ERR_RATE_LIMITED',
   versionMismatch: 'DESCENT_ERR_VERSION_MISMATCH',
   badDataset: 'DESCENT_ERR_BAD_DATASET',
   timeout: 'DESCENT_ERR_TIMEOUT',
