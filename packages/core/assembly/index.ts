@@ -21,14 +21,14 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-// Skipping zeros pays once op(A) is at most about half nonzero (measured on the seed shapes: at MNIST's
-// ~20% the sparse kernels take half the dense time, and lose below n = 8 or k = 16). The density is
-// estimated from A's first DENSITY_SAMPLE elements, so deciding costs the same however large A is.
-// Either path gives the same result (each skipped term is a zero), so the choice never changes the bits
-// beyond the sign of an all-zero sum.
+// Skipping zeros pays once op(A) is at most about half nonzero: at MNIST's ~20% the sparse kernels take
+// ~40% of the dense time for the seed shapes (batch 100 and micro-shards of 12–25 rows alike); they lose
+// for n < 8, where a row is too short to keep the accumulators busy. The density is estimated from A's
+// first DENSITY_SAMPLE elements, so deciding costs the same however large A is. Either path gives the same
+// result (each skipped term is a zero), so the choice changes no bits beyond the sign of an all-zero sum.
 const SPARSE_MAX_DENSITY: f64 = 0.5;
 const SPARSE_MIN_N: i32 = 8;
-const SPARSE_MIN_K: i32 = 16;
+const SPARSE_MIN_K: i32 = 4;
 const DENSITY_SAMPLE: i32 = 4096;
 
 /** Bytes of scratch `gemm` needs. */

@@ -65,7 +65,9 @@ function compress(x: usize, len: i32, stride: usize, list: usize): i32 {
   return count;
 }
 
-// Row kernels over a list of (offset, value) entries, for `vecs` (1–8, a constant after inlining) f32x4
+const MAX_VECS = 13;
+
+// Row kernels over a list of (offset, value) entries, for `vecs` (1–13, a constant after inlining) f32x4
 // columns whose last one has `lanes` (1–4) valid lanes. Loads past the row's end are harmless (slack).
 
 /** c[0..w) (=|+=) Σ_e value_e · b[offset_e .. offset_e + w), accumulators in registers. */
@@ -79,6 +81,11 @@ function gatherVecs(list: usize, count: i32, b: usize, c: usize, acc: bool, vecs
   let s5 = vecs > 5 ? initial(c + 80, acc) : s0;
   let s6 = vecs > 6 ? initial(c + 96, acc) : s0;
   let s7 = vecs > 7 ? initial(c + 112, acc) : s0;
+  let s8 = vecs > 8 ? initial(c + 128, acc) : s0;
+  let s9 = vecs > 9 ? initial(c + 144, acc) : s0;
+  let s10 = vecs > 10 ? initial(c + 160, acc) : s0;
+  let s11 = vecs > 11 ? initial(c + 176, acc) : s0;
+  let s12 = vecs > 12 ? initial(c + 192, acc) : s0;
   const end = list + (<usize>count << 3);
   for (let e = list; e < end; e += 8) {
     const bp = b + <usize>load<u32>(e);
@@ -91,6 +98,11 @@ function gatherVecs(list: usize, count: i32, b: usize, c: usize, acc: bool, vecs
     if (vecs > 5) s5 = mac(s5, x, v128.load(bp, 80));
     if (vecs > 6) s6 = mac(s6, x, v128.load(bp, 96));
     if (vecs > 7) s7 = mac(s7, x, v128.load(bp, 112));
+    if (vecs > 8) s8 = mac(s8, x, v128.load(bp, 128));
+    if (vecs > 9) s9 = mac(s9, x, v128.load(bp, 144));
+    if (vecs > 10) s10 = mac(s10, x, v128.load(bp, 160));
+    if (vecs > 11) s11 = mac(s11, x, v128.load(bp, 176));
+    if (vecs > 12) s12 = mac(s12, x, v128.load(bp, 192));
   }
   if (vecs > 1) v128.store(c, s0);
   if (vecs > 2) v128.store(c, s1, 16);
@@ -99,7 +111,24 @@ function gatherVecs(list: usize, count: i32, b: usize, c: usize, acc: bool, vecs
   if (vecs > 5) v128.store(c, s4, 64);
   if (vecs > 6) v128.store(c, s5, 80);
   if (vecs > 7) v128.store(c, s6, 96);
-  const last = vecs == 1 ? s0 : vecs == 2 ? s1 : vecs == 3 ? s2 : vecs == 4 ? s3 : vecs == 5 ? s4 : vecs == 6 ? s5 : vecs == 7 ? s6 : s7;
+  if (vecs > 8) v128.store(c, s7, 112);
+  if (vecs > 9) v128.store(c, s8, 128);
+  if (vecs > 10) v128.store(c, s9, 144);
+  if (vecs > 11) v128.store(c, s10, 160);
+  if (vecs > 12) v128.store(c, s11, 176);
+  let last = s0;
+  if (vecs == 2) last = s1;
+  if (vecs == 3) last = s2;
+  if (vecs == 4) last = s3;
+  if (vecs == 5) last = s4;
+  if (vecs == 6) last = s5;
+  if (vecs == 7) last = s6;
+  if (vecs == 8) last = s7;
+  if (vecs == 9) last = s8;
+  if (vecs == 10) last = s9;
+  if (vecs == 11) last = s10;
+  if (vecs == 12) last = s11;
+  if (vecs == 13) last = s12;
   const lastPtr = c + (<usize>(vecs - 1) << 4);
   if (lanes == 4) v128.store(lastPtr, last);
   else storeLanes(lastPtr, last, lanes);
@@ -107,14 +136,44 @@ function gatherVecs(list: usize, count: i32, b: usize, c: usize, acc: bool, vecs
 
 function gatherChunk(list: usize, count: i32, b: usize, c: usize, acc: bool, vecs: i32, lanes: i32): void {
   switch (vecs) {
-    case 1: gatherVecs(list, count, b, c, acc, 1, lanes); break;
-    case 2: gatherVecs(list, count, b, c, acc, 2, lanes); break;
-    case 3: gatherVecs(list, count, b, c, acc, 3, lanes); break;
-    case 4: gatherVecs(list, count, b, c, acc, 4, lanes); break;
-    case 5: gatherVecs(list, count, b, c, acc, 5, lanes); break;
-    case 6: gatherVecs(list, count, b, c, acc, 6, lanes); break;
-    case 7: gatherVecs(list, count, b, c, acc, 7, lanes); break;
-    default: gatherVecs(list, count, b, c, acc, 8, lanes);
+    case 1:
+      gatherVecs(list, count, b, c, acc, 1, lanes);
+      break;
+    case 2:
+      gatherVecs(list, count, b, c, acc, 2, lanes);
+      break;
+    case 3:
+      gatherVecs(list, count, b, c, acc, 3, lanes);
+      break;
+    case 4:
+      gatherVecs(list, count, b, c, acc, 4, lanes);
+      break;
+    case 5:
+      gatherVecs(list, count, b, c, acc, 5, lanes);
+      break;
+    case 6:
+      gatherVecs(list, count, b, c, acc, 6, lanes);
+      break;
+    case 7:
+      gatherVecs(list, count, b, c, acc, 7, lanes);
+      break;
+    case 8:
+      gatherVecs(list, count, b, c, acc, 8, lanes);
+      break;
+    case 9:
+      gatherVecs(list, count, b, c, acc, 9, lanes);
+      break;
+    case 10:
+      gatherVecs(list, count, b, c, acc, 10, lanes);
+      break;
+    case 11:
+      gatherVecs(list, count, b, c, acc, 11, lanes);
+      break;
+    case 12:
+      gatherVecs(list, count, b, c, acc, 12, lanes);
+      break;
+    default:
+      gatherVecs(list, count, b, c, acc, 13, lanes);
   }
 }
 
@@ -123,7 +182,7 @@ function gatherChunk(list: usize, count: i32, b: usize, c: usize, acc: bool, vec
 
 function gatherRow(list: usize, count: i32, b: usize, c: usize, n: i32, acc: bool): void {
   const vecs = (n + 3) >> 2;
-  let passes = (vecs + 7) >> 3;
+  let passes = (vecs + MAX_VECS - 1) / MAX_VECS;
   let done = 0;
   while (passes > 0) {
     const width = (vecs - done + passes - 1) / passes;
