@@ -26,6 +26,7 @@ import { type Rejection, Scheduler } from './scheduler.js';
 import { SocketLink } from './socket-link.js';
 import { Series } from './timing-stats.js';
 import { TrainingState } from './training-state.js';
+import type { WorkerInfo } from './worker-info.js';
 import type { LinkListener, WorkerLink } from './worker-link.js';
 
 /**
@@ -101,6 +102,21 @@ export class Coordinator implements LinkListener {
     return this.ready.size;
   }
 
+  /** The admitted workers right now, for a dashboard. */
+  workerTable(): WorkerInfo[] {
+    const shards = this.scheduler.shardCounts();
+    const now = performance.now();
+    return [...this.links.values()].map((link) => ({
+      id: link.id,
+      name: link.name,
+      link: link.type,
+      address: link instanceof SocketLink ? link.address : '',
+      ready: this.ready.has(link),
+      shards: shards[link.name] ?? 0,
+      lastHeardMs: link instanceof SocketLink ? now - link.lastSeen : null,
+    }));
+  }
+
   private listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       const common = { maxPayload: this.opts.maxFrameBytes, perMessageDeflate: false } as const;
@@ -120,14 +136,16 @@ export class Coordinator implements LinkListener {
       };
       emitter.once('error', reject);
       emitter.once('listening', onListening);
-      server.on('connection', (socket) => this.onConnection(socket));
+      server.on('connection', (socket, req) =>
+        this.onConnection(socket, `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}`),
+      );
       this.server = server;
       this.https = https;
       https?.listen(this.opts.port, this.opts.host);
     });
   }
 
-  private onConnection(socket: WebSocket): void {
+  private onConnection(socket: WebSocket, address: string): void {
     if (this.pendingHandshakes >= this.opts.maxPendingConnections) {
       this.opts.logger.warn(
         `closed a connection: already ${this.pendingHandshakes} connections waiting to say hello`,
@@ -182,7 +200,15 @@ export class Coordinator implements LinkListener {
         return;
       }
       const id = this.nextId++;
-      const link = new SocketLink(id, `${hello.name}#${id}`, socket, this, this.opts.logger, this.opts);
+      const link = new SocketLink(
+        id,
+        `${hello.name}#${id}`,
+        socket,
+        this,
+        this.opts.logger,
+        this.opts,
+        address,
+      );
       this.links.set(id, link);
       link.send({
         kind: 'welcome',

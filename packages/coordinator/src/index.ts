@@ -12,4 +12,5 @@ export * from './socket-link.js';
 export * from './timing-stats.js';
 export * from './token.js';
 export * from './training-state.js';
+export * from './worker-info.js';
 export * from './worker-link.js';

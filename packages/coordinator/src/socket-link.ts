@@ -40,6 +40,8 @@ export class SocketLink implements WorkerLink {
     private readonly listener: LinkListener,
     private readonly logger: Logger,
     private readonly limits: SocketLinkLimits,
+    /** host:port the worker connected from. */
+    readonly address = '',
   ) {
     this.rate = new RateLimit(limits.messagesPerSecond, limits.messageBurst);
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
