@@ -12,6 +12,7 @@ export const sharedConfig = defineConfig({
       '@descent/plots': src('plots'),
       '@descent/coordinator': src('coordinator'),
       '@descent/worker': src('worker'),
+      '@descent/dashboard': src('dashboard'),
     },
   },
   test: {
