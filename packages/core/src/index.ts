@@ -55,6 +55,8 @@ export * from './rng.js';
 export * from './tensor/backend.js';
 export * from './tensor/create.js';
 export * from './tensor/js-backend.js';
+export * from './tensor/wasm/wasm-backend-error.js';
+export * from './tensor/wasm-backend.js';
 // the training step
 export * from './train/accumulator.js';
 export * from './train/apply.js';
