@@ -1,6 +1,9 @@
 // Element-wise kernels and reductions: f32x4 over the body, the same operations lane by lane on the tail.
 import { expScalar, expVec } from './exp';
 
+// A splat of 1 from memory: a v128 constant would be rebuilt inside the loop (see exp.ts).
+const ONE = memory.data<f32>([1]);
+
 @inline
 function at(base: usize, i: i32): usize {
   return base + (<usize>i << 2);
@@ -55,7 +58,7 @@ export function reluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
 }
 
 export function sigmoid(x: usize, y: usize, n: i32): void {
-  const one = f32x4.splat(1);
+  const one = v128.load32_splat(ONE);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const e = expVec(f32x4.neg(v128.load(at(x, i))));
