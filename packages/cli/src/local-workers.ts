@@ -37,6 +37,7 @@ export class LocalWorkers {
       ];
       if (options.dataDir) args.push('--data', options.dataDir);
       const env = { ...process.env };
+      env.DESCENT_PARENT_PID = String(process.pid);
       if (options.token) env.DESCENT_TOKEN = options.token;
       else delete env.DESCENT_TOKEN;
       const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -47,7 +47,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       }
       const wait = backoff.next();
       opts.logger.info(`cannot reach ${opts.url} (${(err as Error).message}); retrying in ${wait} ms`);
-      await sleep(wait, undefined, { ref: true }).catch(() => {});
+      await sleep(wait, undefined, { ref: true, signal: opts.signal }).catch(() => {});
       continue;
     }
     const session = new WorkerSession(socket, opts, state);
@@ -65,7 +65,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
         `lost ${opts.url} and could not rejoin after ${opts.retries} attempts`,
       );
     }
-    await sleep(backoff.next());
+    await sleep(backoff.next(), undefined, { signal: opts.signal }).catch(() => {});
   }
 }
 

@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { Coordinator } from '@descent/coordinator';
 import { backendNames, type Checkpoint, loadCheckpoint, loadMnist, type TrainConfig } from '@descent/core';
 import type { Command } from '../command.js';
+import { dashboardFlags } from '../dashboard-flags.js';
 import { UsageError } from '../errors.js';
 import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
+import { LiveDashboard } from '../live-dashboard.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { RunRecorder } from '../recorder.js';
+import { reliabilityFlags, reliabilityOptions } from '../reliability-flags.js';
 import { RunDirectory } from '../run-dir.js';
 import { readToken } from '../token.js';
 import { trainConfigFromFlags, trainingFlags } from '../train-flags.js';
@@ -15,6 +19,8 @@ const spec = {
   summary: 'serve a training run to workers on this and other machines',
   flags: {
     ...trainingFlags,
+    ...dashboardFlags,
+    ...reliabilityFlags,
     host: {
       type: 'string',
       value: 'HOST',
@@ -29,6 +35,12 @@ const spec = {
       value: 'FILE',
       help: 'file holding the shared secret (or set DESCENT_TOKEN)',
     },
+    'tls-cert': {
+      type: 'string',
+      value: 'FILE',
+      help: 'PEM certificate (chain): serve wss:// with --tls-key',
+    },
+    'tls-key': { type: 'string', value: 'FILE', help: 'PEM private key of --tls-cert' },
     backend: backendFlag,
     data: dataFlag,
     out: { type: 'string', value: 'DIR', help: 'where run directories go', default: 'runs' },
@@ -38,6 +50,21 @@ const spec = {
     quiet: { type: 'boolean', help: 'no progress bar' },
   },
 } as const;
+
+/** `--tls-cert` and `--tls-key` together, read; neither means plain ws://. */
+function readTls(certFile: string | undefined, keyFile: string | undefined) {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined)
+    throw new UsageError('wss:// needs both --tls-cert FILE and --tls-key FILE');
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new UsageError(`cannot read --${flag} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read('tls-cert', certFile), key: read('tls-key', keyFile) };
+}
 
 /** Addresses other machines can dial when the coordinator binds every interface. */
 function reachableHosts(host: string): string[] {
@@ -58,6 +85,7 @@ export const coordinatorCommand: Command = {
     const maxWorkers = numberFlag(values, 'max-workers', spec, { integer: true, min: 1 }) ?? 64;
     const tokenFile = stringFlag(values, 'token-file', spec);
     const token = readToken(tokenFile);
+    const tls = readTls(stringFlag(values, 'tls-cert', spec), stringFlag(values, 'tls-key', spec));
     const resumeDir = stringFlag(values, 'resume', spec);
     let config: TrainConfig;
     let resume: Checkpoint | undefined;
@@ -82,7 +110,14 @@ export const coordinatorCommand: Command = {
       dir.writeJson('config.json', {
         config,
         backend,
-        coordinator: { host, port, minWorkers, maxWorkers, token: token ? 'required' : 'none' },
+        coordinator: {
+          host,
+          port,
+          minWorkers,
+          maxWorkers,
+          token: token ? 'required' : 'none',
+          tls: tls !== undefined,
+        },
         data: {
           source: data.source,
           fingerprint: data.fingerprint,
@@ -93,6 +128,7 @@ export const coordinatorCommand: Command = {
       });
     }
     const recorder = new RunRecorder(dir, config, values.quiet === true, resume?.step ?? 0);
+    const dashboard = LiveDashboard.create(values, spec, { dir, config, trainSize: data.train.count, token });
     const checkpointEvery = numberFlag(values, 'checkpoint-every', spec, { integer: true, min: 0 }) ?? 1000;
     const coordinator = await Coordinator.start({
       config,
@@ -103,28 +139,37 @@ export const coordinatorCommand: Command = {
       token,
       minWorkers,
       maxWorkers,
-      observer: recorder,
+      observer: dashboard.observe(recorder),
       checkpointDir: dir.checkpointDir,
       checkpointEvery,
       resume,
+      tls,
+      ...reliabilityOptions(values, spec),
     });
+    await dashboard.start(coordinator);
     const tokenPart = token ? (tokenFile ? ` --token-file ${tokenFile}` : ' (with DESCENT_TOKEN set)') : '';
+    const scheme = tls ? 'wss' : 'ws';
+    const caPart = tls ? ' --tls-ca CA_FILE' : '';
     process.stdout.write(
       `descent coordinator: listening on ${coordinator.url}; waiting for ${minWorkers} worker(s). On each worker machine run:\n`,
     );
     for (const h of reachableHosts(host)) {
       const shown = h.includes(':') ? `[${h}]` : h;
       process.stdout.write(
-        `  descent worker --connect ws://${shown}:${coordinator.port} --backend ${backend}${tokenPart}\n`,
+        `  descent worker --connect ${scheme}://${shown}:${coordinator.port} --backend ${backend}${caPart}${tokenPart}\n`,
       );
     }
     let result: Awaited<ReturnType<Coordinator['run']>>;
     try {
       result = await coordinator.run();
+    } catch (err) {
+      await dashboard.fail(err);
+      throw err;
     } finally {
       await coordinator.close();
     }
     const summary = await recorder.finish(result, backend);
+    await dashboard.finish(summary);
     process.stdout.write(
       `final: train acc ${summary.finalTrainAcc.toFixed(4)}, test acc ${summary.finalTestAcc.toFixed(4)} after ${summary.steps} steps\n` +
         `paramsSha256 ${summary.paramsSha256}\nrun written to ${dir.path}\n`,

@@ -9,12 +9,16 @@ import {
   type TrainConfig,
 } from '@descent/core';
 import type { Command } from '../command.js';
+import { dashboardFlags } from '../dashboard-flags.js';
 import { UsageError } from '../errors.js';
 import { choiceFlag, type FlagValues, numberFlag, stringFlag } from '../flags.js';
+import { LiveDashboard } from '../live-dashboard.js';
 import { LocalWorkers } from '../local-workers.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { RunRecorder } from '../recorder.js';
+import { reliabilityFlags, reliabilityOptions } from '../reliability-flags.js';
 import { RunDirectory } from '../run-dir.js';
+import { readToken } from '../token.js';
 import { trainConfigFromFlags, trainingFlags } from '../train-flags.js';
 
 const spec = {
@@ -22,6 +26,8 @@ const spec = {
   summary: 'train on MNIST: the seed recipe by default, with local worker processes',
   flags: {
     ...trainingFlags,
+    ...dashboardFlags,
+    ...reliabilityFlags,
     workers: {
       type: 'string',
       value: 'N',
@@ -109,6 +115,12 @@ export const trainCommand: Command = {
 
     const quiet = values.quiet === true;
     const recorder = new RunRecorder(dir, config, quiet, resume?.step ?? 0);
+    const dashboard = LiveDashboard.create(values, spec, {
+      dir,
+      config,
+      trainSize: data.train.count,
+      token: readToken(undefined),
+    });
     const coordinator = await Coordinator.start({
       config,
       data,
@@ -116,17 +128,20 @@ export const trainCommand: Command = {
       inProcessWorkers: workers === 0 ? 1 : 0,
       minWorkers: Math.max(1, workers),
       maxWorkers: Math.max(64, workers),
-      observer: recorder,
+      observer: dashboard.observe(recorder),
       checkpointDir: dir.checkpointDir,
       checkpointEvery,
       resume,
+      ...reliabilityOptions(values, spec),
     });
+    await dashboard.start(coordinator);
     const local = workers > 0 ? new LocalWorkers(workers, { url: coordinator.url, backend, dataDir }) : null;
     let result: Awaited<ReturnType<Coordinator['run']>>;
     try {
       result = await coordinator.run();
     } catch (err) {
       local?.kill();
+      await dashboard.fail(err);
       throw err;
     } finally {
       await coordinator.close();
@@ -134,6 +149,7 @@ export const trainCommand: Command = {
     await local?.stop();
     const workerRss = local && local.peakRssMb.length > 0 ? Math.max(...local.peakRssMb) : undefined;
     const summary = await recorder.finish(result, backend, workerRss);
+    await dashboard.finish(summary);
     process.stdout.write(
       `final: train acc ${summary.finalTrainAcc.toFixed(4)}, test acc ${summary.finalTestAcc.toFixed(4)} after ${summary.steps} steps; ` +
         `${summary.trainStepsPerSecond.toFixed(0)} steps/s training, ${summary.wallSeconds.toFixed(1)} s wall\n` +

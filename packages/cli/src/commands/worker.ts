@@ -30,6 +30,23 @@ const spec = {
   },
 } as const;
 
+/**
+ * A worker started by `descent train` (DESCENT_PARENT_PID set) leaves when that process is gone, e.g. killed,
+ * instead of dialling a coordinator that will not come back.
+ */
+function watchParent(leave: () => void): NodeJS.Timeout | null {
+  const parent = Number(process.env.DESCENT_PARENT_PID);
+  if (!Number.isInteger(parent) || parent <= 0) return null;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      leave();
+    }
+  }, 500);
+  timer.unref();
+  return timer;
+}
+
 export const workerCommand: Command = {
   spec,
   async run(values) {
@@ -51,6 +68,7 @@ export const workerCommand: Command = {
     const leave = () => stop.abort();
     process.once('SIGINT', leave);
     process.once('SIGTERM', leave);
+    const orphanWatch = watchParent(leave);
     const summary = await runWorker({
       signal: stop.signal,
       url,
@@ -63,6 +81,7 @@ export const workerCommand: Command = {
     });
     // One JSON object on the line, so a launcher (LocalWorkers, the benchmarks) can read the figures back.
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    if (orphanWatch) clearInterval(orphanWatch);
     process.stderr.write(`descent worker: done ${JSON.stringify({ ...summary, peakRssMb })}\n`);
     return 0;
   },
