@@ -13,3 +13,10 @@ describe('balance', () => {
     expect(balance(4, [0, Number.NaN])).toEqual([2, 2]);
   });
 });
+
+describe('balance with a worker far slower than the rest', () => {
+  it('still gives it one job when there are at least as many jobs as workers', () => {
+    expect(balance(4, [1000, 1])).toEqual([3, 1]);
+    expect(balance(2, [1000, 1, 1])).toEqual([2, 0, 0]);
+  });
+});

@@ -38,6 +38,13 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       socket = await dial(opts.url, opts.ca, opts.maxFrameBytes, opts.signal);
     } catch (err) {
       if (opts.signal?.aborted) return summary('aborted');
+      if (isCertificateError(err)) {
+        throw new WorkerError(
+          WorkerErrorCode.connect,
+          `the TLS certificate of ${opts.url} is not trusted (${(err as Error).message}); pass the CA that signed it with --tls-ca FILE`,
+          { cause: err },
+        );
+      }
       if (backoff.attempts >= opts.retries) {
         throw new WorkerError(
           WorkerErrorCode.connect,
@@ -67,6 +74,15 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     }
     await sleep(backoff.next(), undefined, { signal: opts.signal }).catch(() => {});
   }
+}
+
+/** A certificate that does not verify will not verify on the next attempt either: no point retrying. */
+function isCertificateError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (
+    typeof code === 'string' &&
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME_INVALID/.test(code)
+  );
 }
 
 function dial(
