@@ -120,6 +120,27 @@ describe('WasmBackend gemm', () => {
     expect(Array.from(second)).toEqual(Array.from(first));
   });
 
+  it('keeps its scratch work inside the scratch it asked for', () => {
+    // The first call sizes the scratch block; a canary allocated right after it must survive a second call.
+    const rng = new Rng(16);
+    const cases: [boolean, boolean, number, number, number][] = [
+      [true, false, 784, 50, 100],
+      [false, false, 100, 50, 784],
+      [false, true, 33, 50, 17],
+      [true, true, 31, 13, 40],
+    ];
+    for (const [transA, transB, m, n, k] of cases) {
+      const backend = new WasmBackend();
+      const a = copyInto((length) => backend.alloc(length), randomArray(rng, m * k, 0.8));
+      const b = copyInto((length) => backend.alloc(length), randomArray(rng, k * n));
+      const c = backend.alloc(m * n);
+      backend.gemm(transA, transB, m, n, k, a, b, c, false);
+      const canary = backend.alloc(1 << 16).fill(42);
+      backend.gemm(transA, transB, m, n, k, a, b, c, false);
+      expect(canary.every((v) => v === 42)).toBe(true);
+    }
+  });
+
   it('handles k = 0 and empty outputs', () => {
     const c = copyInto(alloc, Float32Array.of(1, 2, 3, 4));
     wasm.gemm(false, false, 2, 2, 0, alloc(0), alloc(0), c, true);
