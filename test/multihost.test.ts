@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, runCli, startCli, tempDir } from './support/cli.js';
+import { killAll, readSummary, runCli, startCli, tempDir, workerNames } from './support/cli.js';
 import { makeStar, netnsUnavailable, type Star } from './support/netns.js';
 
 const unavailable = netnsUnavailable();
@@ -67,7 +67,7 @@ describe.skipIf(unavailable !== null)(
       for (const w of workers) expect((await w.done).code).toBe(0);
       const summary = readSummary(join(out.path, 'hosts'));
       expect(summary.workers).toBe(2);
-      expect(Object.keys(summary.shardsByWorker as object).sort()).toEqual(['host1', 'host2']);
+      expect(workerNames(summary)).toEqual(['host1', 'host2']);
       expect(summary.paramsSha256).toBe(readSummary(join(out.path, 'local')).paramsSha256);
     });
 

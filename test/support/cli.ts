@@ -108,3 +108,10 @@ export interface Summary {
 export function readSummary(runDir: string): Summary {
   return JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as Summary;
 }
+
+/** The worker names a run's shard counts list, without the `#id` the coordinator appends to tell reconnections apart. */
+export function workerNames(summary: Summary): string[] {
+  return Object.keys(summary.shardsByWorker as Record<string, number>)
+    .map((key) => key.replace(/#\d+$/, ''))
+    .sort();
+}

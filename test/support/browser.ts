@@ -1,0 +1,46 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+
+/** Debian's chromium, which .ci/run installs when it is missing. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Why browser tests cannot run here, or null when they can. */
+export const noBrowser: string | null = existsSync(CHROMIUM)
+  ? null
+  : `${CHROMIUM} is missing (apt-get install chromium; .ci/run does this)`;
+
+/** Where tests leave screenshots for people to look at (git-ignored). */
+export const artifactsDir = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+export interface HeadlessBrowser {
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Headless chromium with a fresh profile and nothing that phones home. */
+export async function launchBrowser(): Promise<HeadlessBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'descent-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+    ],
+  });
+  mkdirSync(artifactsDir, { recursive: true });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
