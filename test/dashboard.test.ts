@@ -29,7 +29,7 @@ describe.skipIf(noBrowser !== null)(
       const coordinator = startCli(['coordinator', ...RUN, '--out', out.path, '--name', 'live']);
       const [, pageUrl] = await coordinator.waitFor(URL_LINE);
       const [, wsUrl] = await coordinator.waitFor(/listening on (ws:\/\/\S+?);/);
-      const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 1500 } });
+      const page = await chrome.context.newPage();
       const failed: string[] = [];
       page.on('requestfailed', (r) => failed.push(r.url()));
       await page.goto(pageUrl);

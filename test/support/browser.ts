@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's chromium, which .ci/run installs when it is missing. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -16,15 +16,17 @@ export const noBrowser: string | null = existsSync(CHROMIUM)
 export const artifactsDir = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
 export interface HeadlessBrowser {
-  readonly browser: Browser;
+  readonly context: BrowserContext;
   close(): Promise<void>;
 }
 
 /** Headless chromium with a fresh profile and nothing that phones home. */
 export async function launchBrowser(): Promise<HeadlessBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'descent-chromium-'));
-  const browser = await chromium.launch({
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 1500 },
     args: [
       '--headless',
       '--no-sandbox',
@@ -32,14 +34,13 @@ export async function launchBrowser(): Promise<HeadlessBrowser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
   mkdirSync(artifactsDir, { recursive: true });
   return {
-    browser,
+    context,
     async close() {
-      await browser.close();
+      await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };

@@ -13,6 +13,8 @@ export interface CommandSpec {
   readonly name: string;
   readonly summary: string;
   readonly flags: Readonly<Record<string, FlagSpec>>;
+  /** One optional bare argument (as in `descent view runs/NAME`), handed over as the flag value of `name`. */
+  readonly positional?: { readonly name: string; readonly help: string };
 }
 
 export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
@@ -23,8 +25,16 @@ export function helpText(spec: CommandSpec): string {
     const dflt = f.default !== undefined ? ` (default: ${f.default})` : '';
     return `${left.padEnd(30)} ${f.help}${dflt}`;
   });
+  const usage = spec.positional
+    ? [
+        '',
+        `usage: descent ${spec.name} [flags] ${spec.positional.name.toUpperCase()}`,
+        `  ${spec.positional.help}`,
+      ]
+    : [];
   return [
     `descent ${spec.name}: ${spec.summary}`,
+    ...usage,
     '',
     'Flags:',
     ...rows,
@@ -43,6 +53,9 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): FlagValu
       strict: true,
       allowPositionals: true,
     });
+    if (spec.positional && positionals.length === 1 && values[spec.positional.name] === undefined) {
+      return { ...values, [spec.positional.name]: positionals[0] } as FlagValues;
+    }
     if (positionals.length > 0) {
       throw new UsageError(
         `unexpected argument '${positionals[0]}' for \`descent ${spec.name}\`; see --help`,

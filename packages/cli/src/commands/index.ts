@@ -5,6 +5,7 @@ import { descendCommand } from './descend.js';
 import { evalCommand } from './eval.js';
 import { gradcheckCommand } from './gradcheck.js';
 import { trainCommand } from './train.js';
+import { viewCommand } from './view.js';
 import { workerCommand } from './worker.js';
 
 export const commands: readonly Command[] = [
@@ -15,4 +16,5 @@ export const commands: readonly Command[] = [
   gradcheckCommand,
   descendCommand,
   benchCommand,
+  viewCommand,
 ];

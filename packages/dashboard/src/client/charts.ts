@@ -59,7 +59,10 @@ export class Charts {
     this.acc = new Chart(el('acc-chart'), (width, height) => ({
       width,
       height,
-      scales: { x: { time: false }, y: { auto: false, range: [0, 1] } },
+      scales: {
+        x: { time: false, range: (_u, _min, max) => [0, Math.max(1, max)] },
+        y: { auto: false, range: [0, 1] },
+      },
       axes: [axis('epoch'), axis('accuracy')],
       series: [
         { label: 'epoch', value: (_u, v) => (v == null ? '–' : v.toFixed(2)) },
