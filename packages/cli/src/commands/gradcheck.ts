@@ -76,7 +76,7 @@ const models: readonly { label: string; model: ModelConfig }[] = [
 export const gradcheckCommand: Command = {
   spec,
   async run(values) {
-    const rows = numberFlag(values, 'rows', spec, { integer: true, min: 2, max: 100 }) ?? 3;
+    const rows = numberFlag(values, 'rows', spec, { integer: true, min: 2, max: 100 }) ?? 8;
     const entries = numberFlag(values, 'entries', spec, { integer: true, min: 1 }) ?? 200;
     const seed = numberFlag(values, 'seed', spec, { integer: true, min: 0 }) ?? 1;
     const data = loadMnist(stringFlag(values, 'data', spec));

@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
 import { benchCommand } from './bench.js';
+import { compareBatchingCommand } from './compare-batching.js';
+import { compareOptimizersCommand } from './compare-optimizers.js';
 import { coordinatorCommand } from './coordinator.js';
 import { descendCommand } from './descend.js';
 import { evalCommand } from './eval.js';
@@ -17,4 +19,6 @@ export const commands: readonly Command[] = [
   descendCommand,
   benchCommand,
   viewCommand,
+  compareOptimizersCommand,
+  compareBatchingCommand,
 ];
