@@ -4,7 +4,7 @@ import { backendNames, type Dataset, datasetFingerprint, loadMnist, type TrainCo
 import { StreamingEma } from '@descent/dashboard';
 import { lineFigure, writeFigure } from '@descent/plots';
 import type { Command } from '../command.js';
-import { markdownTable, tailMean } from '../compare/results-table.js';
+import { markdownTable } from '../compare/results-table.js';
 import { runThroughCoordinator } from '../compare/run-through-coordinator.js';
 import { UsageError } from '../errors.js';
 import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
@@ -136,13 +136,20 @@ export const compareBatchingCommand: Command = {
       data: { source: data.source, train: trainSize },
     });
 
+    // Each curve ends at the loss over the whole training set after the last update (the final evaluation),
+    // which is what a full-batch step would measure next.
     const bySamples = runs.map((r) => {
       const s = smooth(r.losses);
-      return { label: r.kind.label, points: s.map((y, i): [number, number] => [(i + 1) * r.kind.batch, y]) };
+      const points = s.map((y, i): [number, number] => [i * r.kind.batch, y]);
+      points.push([r.losses.length * r.kind.batch, r.result.trainLoss]);
+      return { label: r.kind.label, points };
     });
     const byTime = runs.map((r) => {
       const s = smooth(r.losses);
-      return { label: r.kind.label, points: s.map((y, i): [number, number] => [r.seconds[i], y]) };
+      // A step's loss is measured before its update, at the time the step started.
+      const points = s.map((y, i): [number, number] => [i === 0 ? 0 : r.seconds[i - 1], y]);
+      points.push([r.seconds.at(-1) ?? 0, r.result.trainLoss]);
+      return { label: r.kind.label, points };
     });
     const common = { yTitle: 'training loss (smoothed)', yDomain: [0, 2.5] as [number, number] };
     await writeFigure(
@@ -158,12 +165,12 @@ export const compareBatchingCommand: Command = {
       join(dir.path, 'loss-vs-time'),
     );
     const table = markdownTable(
-      ['kind', 'batch', 'updates', 'final loss', 'test acc', 'train s'],
+      ['kind', 'batch', 'updates', 'final loss (whole train set)', 'test acc', 'train s'],
       runs.map((r) => [
         r.kind.label,
         String(r.kind.batch),
         String(r.losses.length),
-        tailMean(smooth(r.losses), 1).toFixed(4),
+        r.result.trainLoss.toFixed(4),
         r.result.testAcc.toFixed(4),
         r.result.trainSeconds.toFixed(1),
       ]),

@@ -20,8 +20,9 @@ const spec = {
     rows: {
       type: 'string',
       value: 'N',
-      help: 'MNIST training images to check on (the book uses 3)',
-      default: '3',
+      // The book checks 3 images; batch norm over 3 rows is so curved that central differences misjudge it.
+      help: 'MNIST training images to check on',
+      default: '8',
     },
     entries: {
       type: 'string',
