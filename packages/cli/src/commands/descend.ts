@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { compareOptimizers, gradientDescent, type Trajectory } from '@descent/core';
 import { descentFigure, writeFigure } from '@descent/plots';
 import type { Command } from '../command.js';
+import { OPTIMIZER_LABEL } from '../compare/book-optimizers.js';
 import { stringFlag } from '../flags.js';
 
 const spec = {
@@ -14,7 +15,7 @@ const spec = {
 } as const;
 
 function label(t: Trajectory): string {
-  return `${t.optimizer === 'gd' ? 'gradient descent' : t.optimizer} (η ${t.lr})`;
+  return `${t.optimizer === 'gd' ? 'gradient descent' : OPTIMIZER_LABEL[t.optimizer]} (η ${t.lr})`;
 }
 
 export const descendCommand: Command = {
@@ -34,8 +35,17 @@ export const descendCommand: Command = {
       ),
       join(out, 'bowl'),
     );
+    // The book draws each optimizer in its own panel: overlaid, the paths near y = 0 hide one another.
+    for (const t of compared) {
+      await writeFigure(
+        descentFigure('bowl', [{ label: label(t), points: t.points }], { title: label(t) }),
+        join(out, `bowl-${t.optimizer}`),
+      );
+    }
     process.stdout.write(`${JSON.stringify({ trajectories: [gd, ...compared] })}\n`);
-    process.stderr.write(`plots: ${join(out, 'sphere.svg')} and ${join(out, 'bowl.svg')} (and .png)\n`);
+    process.stderr.write(
+      `plots: ${join(out, 'sphere.svg')}, ${join(out, 'bowl.svg')} and one bowl-<optimizer>.svg each (and .png)\n`,
+    );
     return 0;
   },
 };
