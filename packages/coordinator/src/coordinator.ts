@@ -715,6 +715,12 @@ export class Coordinator implements LinkListener {
     for (const link of [...this.links.values()]) link.close('coordinator closing');
     const server = this.server;
     if (!server) return;
+    // Give the bye frames a moment to reach the workers (so they stop rather than redial), then cut the rest.
+    const open = [...server.clients].filter((c) => c.readyState !== WebSocket.CLOSED);
+    await Promise.race([
+      Promise.all(open.map((c) => new Promise<void>((resolve) => c.once('close', () => resolve())))),
+      new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref()),
+    ]);
     for (const client of server.clients) client.terminate();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const https = this.https;
@@ -723,3 +729,4 @@ export class Coordinator implements LinkListener {
 }
 
 const EMPTY = new Uint8Array(0);
+const CLOSE_GRACE_MS = 1000;
