@@ -21,6 +21,11 @@ describe('accuracyFigure', () => {
     expect(spec).toContain('"orient":"bottom-right"');
   });
 
+  it('starts the epoch axis at 0, as the seed does, when the first evaluation is later', () => {
+    const later = history.slice(1);
+    expect(JSON.stringify(accuracyFigure(later).spec)).toContain('"domainMin":0');
+  });
+
   it('renders a non-blank PNG', async () => {
     const png = summarizePng(await accuracyFigure(history).toPng());
     expect(png.width).toBeGreaterThanOrEqual(800);

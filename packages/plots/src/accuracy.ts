@@ -38,7 +38,13 @@ export function accuracyFigure(epochs: EpochAccuracy[], opts: AccuracyFigureOpti
   });
   const domain = [TRAIN, TEST];
   const color = { field: 'series', scale: { domain, range: [PALETTE[0], PALETTE[1]] } };
-  const x = { field: 'epoch', type: 'quantitative' as const, title: 'epochs', scale: { nice: false } };
+  // The seed's x axis starts at epoch 0 even though the first evaluation comes after a whole epoch.
+  const x = {
+    field: 'epoch',
+    type: 'quantitative' as const,
+    title: 'epochs',
+    scale: { nice: false, domainMin: 0 },
+  };
   const y = {
     field: 'accuracy',
     type: 'quantitative' as const,
