@@ -17,8 +17,10 @@ import {
 } from '@descent/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
+import { GradDecoder } from './grad-wire.js';
 import { checkHello } from './handshake.js';
 import { InProcessLink } from './in-process-link.js';
+import { LinkShaper } from './link-lane.js';
 import type { CoordinatorEvent, EvalRecord } from './observer.js';
 import { type CoordinatorOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { RunResult } from './run-result.js';
@@ -60,6 +62,8 @@ export class Coordinator implements LinkListener {
   private readyWaiters: (() => void)[] = [];
   private mostWorkers = 0;
   private lastEval: EvalRecord | null = null;
+  private readonly shaper: LinkShaper | undefined;
+  private readonly grads: GradDecoder;
 
   private constructor(options: CoordinatorOptions) {
     this.opts = resolveOptions(options);
@@ -76,7 +80,10 @@ export class Coordinator implements LinkListener {
       logger: this.opts.logger,
       emit: (e) => this.emit(e),
       resync: (link) => link.send(this.paramsMessage()),
+      backups: this.opts.backupShards,
     });
+    this.shaper = this.opts.link ? new LinkShaper(this.opts.link) : undefined;
+    this.grads = new GradDecoder(this.opts.gradWire, this.state.net.params.length);
   }
 
   /** Validates the options, builds the run state and starts listening. */
@@ -208,6 +215,7 @@ export class Coordinator implements LinkListener {
         this.opts.logger,
         this.opts,
         address,
+        this.shaper,
       );
       this.links.set(id, link);
       link.send({
@@ -223,6 +231,7 @@ export class Coordinator implements LinkListener {
         fingerprint: this.opts.data.fingerprint,
         datasetOffered: hello.fingerprint === 'none',
         heartbeatMs: this.opts.heartbeatMs,
+        ...(this.opts.gradWire !== 'f32' ? { wire: this.opts.gradWire } : {}),
       });
       this.opts.logger.info(`worker ${link.name} joined`);
       this.emit({ type: 'join', worker: link.name, workerId: id, link: 'socket' });
@@ -282,7 +291,7 @@ export class Coordinator implements LinkListener {
           });
           return;
         }
-        this.scheduler.handle(link, message);
+        this.scheduler.handle(link, message.kind === 'result' ? this.grads.toFloat32(message) : message);
         return;
       case 'resync':
         this.emit({
@@ -542,6 +551,8 @@ export class Coordinator implements LinkListener {
       step,
       tasks,
       rows,
+      // An evaluation range holds hundreds of times a micro-shard's rows.
+      timeoutMs: this.opts.taskTimeoutMs * EVAL_DEADLINE_FACTOR,
       validate: (index: number, result: EvalResult): Rejection | null => {
         const task = tasks[index];
         if (result.version !== this.state.version) {
@@ -729,4 +740,5 @@ export class Coordinator implements LinkListener {
 }
 
 const EMPTY = new Uint8Array(0);
-const CLOSE_GRACE_MS = 1000;
+const CLOSE_GRACE_MS = 3000;
+const EVAL_DEADLINE_FACTOR = 10;

@@ -22,6 +22,8 @@ export interface RoundSpec<T extends AnyTask, R extends AnyResult> {
   readonly tasks: readonly T[];
   /** Rows each task covers: the unit of work for balancing and speed. */
   readonly rows: readonly number[];
+  /** Deadline of one job of this round; default the scheduler's taskTimeoutMs. */
+  readonly timeoutMs?: number;
   /** Checks a result for the job at `index` beyond step/assignment/duplicates; null accepts it. */
   validate(index: number, result: R, link: WorkerLink): Rejection | null;
   /** Uses an accepted result (called at most once per job). */
@@ -38,6 +40,11 @@ export interface SchedulerOptions {
   readonly resync: (link: WorkerLink) => void;
   /** Rejected results tolerated from one worker before it is disconnected. */
   readonly maxStrikes?: number;
+  /**
+   * Extra workers each training micro-shard is also handed to; the first result is used. Micro-shard sums are
+   * the same bytes whoever computes them, so this trims the wait for a slow worker without changing the weights.
+   */
+  readonly backups?: number;
 }
 
 interface WorkerState {
@@ -68,6 +75,7 @@ interface JobState {
 
 interface Round {
   readonly kind: AnyTask['kind'];
+  readonly timeoutMs: number;
   readonly step: number;
   readonly spec: RoundSpec<AnyTask, AnyResult>;
   readonly jobs: JobState[];
@@ -165,8 +173,10 @@ export class Scheduler {
     if (spec.tasks.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const now = performance.now();
+      const timeoutMs = spec.timeoutMs ?? this.options.taskTimeoutMs;
       const round: Round = {
         kind: spec.tasks[0].kind,
+        timeoutMs,
         step: spec.step,
         spec: spec as unknown as RoundSpec<AnyTask, AnyResult>,
         jobs: spec.tasks.map((task, i) => ({
@@ -176,7 +186,7 @@ export class Scheduler {
           nonFiniteFrom: new Set(),
           owner: null,
           assignedAt: now,
-          deadline: now + this.options.taskTimeoutMs,
+          deadline: now + timeoutMs,
           done: false,
         })),
         started: now,
@@ -192,9 +202,15 @@ export class Scheduler {
         states.map((w) => w.speed[round.kind]),
       );
       let next = 0;
+      const primary: number[] = [];
       states.forEach((w, i) => {
-        for (let k = 0; k < counts[i]; k++) this.assign(round, round.jobs[next++], w.link, 'scheduled');
+        w.pending = 0;
+        for (let k = 0; k < counts[i]; k++) {
+          primary.push(i);
+          this.assign(round, round.jobs[next++], w.link, 'scheduled');
+        }
       });
+      if (round.kind === 'task') this.assignBackups(round, states, primary);
       this.timer = setInterval(
         () => this.checkDeadlines(),
         Math.max(5, Math.min(250, this.options.taskTimeoutMs / 4)),
@@ -343,7 +359,7 @@ export class Scheduler {
     job.owner = link;
     job.assignees.add(link);
     job.assignedAt = performance.now();
-    job.deadline = job.assignedAt + this.options.taskTimeoutMs;
+    job.deadline = job.assignedAt + round.timeoutMs;
     state.pending += job.rows;
     if (state.outstanding.size >= MAX_OUTSTANDING) {
       const oldest = state.outstanding.values().next().value;
@@ -351,6 +367,21 @@ export class Scheduler {
     }
     state.outstanding.add(jobKey(job.task.kind, round.step, jobIndex(job.task)));
     link.send(job.task);
+  }
+
+  /** Worker i also gets the jobs of workers i-1 … i-backups, after all its own: the first answer wins. */
+  private assignBackups(round: Round, states: readonly WorkerState[], primary: readonly number[]): void {
+    const copies = Math.min(this.options.backups ?? 0, states.length - 1);
+    for (let b = 1; b <= copies; b++) {
+      round.jobs.forEach((job, j) => {
+        const to = states[(primary[j] + b) % states.length];
+        if (job.assignees.has(to.link)) return;
+        job.assignees.add(to.link);
+        to.pending += job.rows;
+        to.outstanding.add(jobKey(job.task.kind, round.step, jobIndex(job.task)));
+        to.link.send(job.task);
+      });
+    }
   }
 
   /** The worker expected to finish soonest, preferring one that has not had this job yet. */
@@ -395,7 +426,7 @@ export class Scheduler {
         const to = this.pickFor(job);
         if (to) this.assign(round, job, to, 'unassigned');
         else if (now > job.deadline) {
-          job.deadline = now + this.options.taskTimeoutMs;
+          job.deadline = now + round.timeoutMs;
           this.options.emit({
             type: 'waiting',
             step: round.step,
@@ -410,7 +441,7 @@ export class Scheduler {
       const from = job.owner;
       const to = this.pickFor(job, from);
       this.options.logger.warn(
-        `step ${round.step}: ${describe(job.task)} on ${from.name} passed its ${this.options.taskTimeoutMs} ms deadline` +
+        `step ${round.step}: ${describe(job.task)} on ${from.name} passed its ${round.timeoutMs} ms deadline` +
           (to && to !== from ? `; re-assigning to ${to.name}` : '; no other worker to give it to'),
       );
       if (to && to !== from) {
@@ -431,7 +462,7 @@ export class Scheduler {
         }
         this.assign(round, job, to, 'deadline');
       } else {
-        job.deadline = now + this.options.taskTimeoutMs;
+        job.deadline = now + round.timeoutMs;
       }
     }
   }
