@@ -1,6 +1,12 @@
 import type { BackendName, Checkpoint, DataSplits, TrainConfig } from '@descent/core';
-import { DEFAULT_FULL_HASH_EVERY, DEFAULT_MAX_FRAME_BYTES } from '@descent/protocol';
+import {
+  DEFAULT_FULL_HASH_EVERY,
+  DEFAULT_MAX_FRAME_BYTES,
+  GRAD_WIRES,
+  type GradWire,
+} from '@descent/protocol';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
+import type { LinkModel } from './link-model.js';
 import { type Logger, stderrLogger } from './logger.js';
 import type { Observer } from './observer.js';
 
@@ -59,12 +65,20 @@ export interface CoordinatorOptions {
   /** Rows per evaluation task. Default 10000. */
   readonly evalChunkRows?: number;
   readonly logger?: Logger;
+  /** Simulate a network (latency and bandwidth) on every worker connection, both directions. Default: none. */
+  readonly link?: LinkModel;
+  /** Extra workers each training micro-shard also goes to; the first result is used. Default 0. */
+  readonly backupShards?: number;
+  /** Gradients on the wire as float32, or 16-bit floats ('f16', 'bf16'). Default 'f32'. */
+  readonly gradWire?: GradWire;
 }
 
 export type ResolvedOptions = Required<
-  Omit<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume' | 'observer' | 'tls'>
+  Omit<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume' | 'observer' | 'tls' | 'link'>
 > &
-  Pick<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume' | 'tls'> & { readonly observer: Observer };
+  Pick<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume' | 'tls' | 'link'> & {
+    readonly observer: Observer;
+  };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -91,6 +105,8 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     fullHashEvery: DEFAULT_FULL_HASH_EVERY,
     evalChunkRows: 10_000,
     logger: stderrLogger,
+    backupShards: 0,
+    gradWire: 'f32',
     ...stripUndefined(options),
     config: options.config,
     data: options.data,
@@ -105,7 +121,16 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     );
   }
   if (resolved.token !== undefined && resolved.token.length === 0) throw bad('token must not be empty');
-  for (const key of ['minWorkers', 'maxWorkers', 'inProcessWorkers', 'checkpointEvery', 'port'] as const) {
+  if (!GRAD_WIRES.includes(resolved.gradWire))
+    throw bad(`gradWire must be one of ${GRAD_WIRES.join(', ')}, got ${resolved.gradWire}`);
+  for (const key of [
+    'minWorkers',
+    'maxWorkers',
+    'inProcessWorkers',
+    'checkpointEvery',
+    'port',
+    'backupShards',
+  ] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0)
       throw bad(`${key} must be an integer ≥ 0, got ${resolved[key]}`);
   }

@@ -7,6 +7,7 @@ import {
   type WorkerMessage,
 } from '@descent/protocol';
 import type WebSocket from 'ws';
+import type { LinkShaper } from './link-lane.js';
 import type { Logger } from './logger.js';
 import { RateLimit } from './rate-limit.js';
 import type { LinkListener, WorkerLink } from './worker-link.js';
@@ -42,9 +43,14 @@ export class SocketLink implements WorkerLink {
     private readonly limits: SocketLinkLimits,
     /** host:port the worker connected from. */
     readonly address = '',
+    /** A simulated network between the two ends (both directions); none by default. */
+    private readonly shaper?: LinkShaper,
   ) {
     this.rate = new RateLimit(limits.messagesPerSecond, limits.messageBurst);
-    socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      if (shaper) shaper.in.push(frameBytes(data), () => this.onFrame(data, isBinary));
+      else this.onFrame(data, isBinary);
+    });
     socket.on('close', (code, reason) =>
       this.finish(`socket closed (${code}${reason.length ? ` ${reason}` : ''})`, false),
     );
@@ -52,17 +58,30 @@ export class SocketLink implements WorkerLink {
   }
 
   send(message: CoordinatorMessage): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(encode(message));
+    if (this.socket.readyState === this.socket.OPEN) this.transmit(encode(message));
   }
 
   sendEncoded(frame: Uint8Array): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+    if (this.socket.readyState === this.socket.OPEN) this.transmit(frame);
+  }
+
+  private transmit(frame: Uint8Array, then?: () => void): void {
+    const socket = this.socket;
+    if (!this.shaper) {
+      socket.send(frame);
+      then?.();
+      return;
+    }
+    this.shaper.out.push(frame.byteLength, () => {
+      if (socket.readyState === socket.OPEN) socket.send(frame);
+      then?.();
+    });
   }
 
   close(reason: string): void {
     if (this.socket.readyState === this.socket.OPEN) {
-      this.send({ kind: 'bye', reason });
-      this.socket.close(1000);
+      // Through a simulated link the bye is still on its way: close once it has been sent.
+      this.transmit(encode({ kind: 'bye', reason }), () => this.socket.close(1000));
     } else {
       this.socket.terminate();
     }
@@ -123,4 +142,9 @@ export class SocketLink implements WorkerLink {
     this.done = true;
     this.listener.closed(this, reason, clean);
   }
+}
+
+function frameBytes(data: WebSocket.RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, part) => n + part.byteLength, 0);
+  return data.byteLength;
 }

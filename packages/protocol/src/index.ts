@@ -3,6 +3,7 @@ export * from './codec.js';
 export * from './codes.js';
 export * from './config-schema.js';
 export * from './fields.js';
+export * from './half-floats.js';
 export * from './messages.js';
 export * from './param-version.js';
 export * from './protocol-error.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RefusalCodes } from './codes.js';
 import { trainConfigSchema } from './config-schema.js';
 import { count, finite, float32s, int32s, rawBytes, shortText, stepNumber, uint32 } from './fields.js';
+import { GRAD_WIRES } from './half-floats.js';
 
 const backend = z.enum(['js', 'wasm']);
 const split = z.enum(['train', 'test']);
@@ -30,6 +31,8 @@ export const welcomeSchema = z.object({
   fingerprint: z.string().max(128),
   datasetOffered: z.boolean(),
   heartbeatMs: z.number().int().positive(),
+  /** How results carry gradients: float32 (the default), or rounded to 16-bit floats to halve the bytes. */
+  wire: z.enum(GRAD_WIRES).optional(),
 });
 
 /** coordinator → worker: not admitted; the connection closes after it. */
@@ -63,6 +66,8 @@ export const resultSchema = z.object({
   correct: count,
   rows: count,
   computeMs: z.number().nonnegative(),
+  /** With a 16-bit wire: the gradient as 16-bit floats (packHalf), and `grad` is empty. */
+  half: z.object({ codec: z.enum(['f16', 'bf16']), bytes: rawBytes }).optional(),
 });
 
 /** coordinator → worker: forward-only over rows [start, end) of a split, with the params of `step`. */

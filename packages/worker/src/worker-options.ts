@@ -1,5 +1,7 @@
 import type { BackendName, DataSplits } from '@descent/core';
 import { DEFAULT_MAX_FRAME_BYTES } from '@descent/protocol';
+import type { StragglerOptions } from './straggler.js';
+import type { TraceRecorder } from './trace-recorder.js';
 import { WorkerError, WorkerErrorCode } from './worker-error.js';
 
 export interface Logger {
@@ -39,12 +41,16 @@ export interface WorkerOptions {
   /** Stops the worker (it says bye and resolves). */
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
+  /** Play a slow worker on a fraction of steps (scaling experiments). */
+  readonly straggler?: StragglerOptions;
+  /** Records every task's phases for a Chrome trace. */
+  readonly trace?: TraceRecorder;
 }
 
 export type ResolvedWorkerOptions = Required<
-  Omit<WorkerOptions, 'token' | 'data' | 'dataDir' | 'cacheDir' | 'ca' | 'signal'>
+  Omit<WorkerOptions, 'token' | 'data' | 'dataDir' | 'cacheDir' | 'ca' | 'signal' | 'straggler' | 'trace'>
 > &
-  Pick<WorkerOptions, 'token' | 'data' | 'dataDir' | 'cacheDir' | 'ca' | 'signal'>;
+  Pick<WorkerOptions, 'token' | 'data' | 'dataDir' | 'cacheDir' | 'ca' | 'signal' | 'straggler' | 'trace'>;
 
 const quiet: Logger = {
   debug: () => {},

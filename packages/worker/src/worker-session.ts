@@ -15,6 +15,8 @@ import {
 } from '@descent/protocol';
 import WebSocket from 'ws';
 import { ShardEngine } from './shard-engine.js';
+import { Straggler } from './straggler.js';
+import { TaskRunner } from './task-runner.js';
 import { WorkerError, WorkerErrorCode } from './worker-error.js';
 import type { ResolvedWorkerOptions } from './worker-options.js';
 
@@ -38,6 +40,7 @@ export interface WorkerRunState {
  */
 export class WorkerSession {
   private engine: ShardEngine | null = null;
+  private runner: TaskRunner | null = null;
   private welcome: Welcome | null = null;
   private chunks: Uint8Array | null = null;
   private chunksIn = 0;
@@ -245,6 +248,17 @@ export class WorkerSession {
     if (!this.engine.adopt(welcome.step, welcome.params, welcome.stats, welcome.version)) {
       this.send({ kind: 'resync', step: welcome.step });
     }
+    const { straggler, trace } = this.options;
+    this.runner = new TaskRunner({
+      engine: this.engine,
+      send: (frame) => {
+        if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+      },
+      computed: () => this.state.shards++,
+      wire: welcome.wire ?? 'f32',
+      ...(straggler ? { straggler: new Straggler(straggler, this.options.name) } : {}),
+      ...(trace ? { trace } : {}),
+    });
     this.send({ kind: 'ready' });
   }
 
@@ -271,8 +285,7 @@ export class WorkerSession {
         return;
       }
     }
-    this.send(engine.compute(task));
-    this.state.shards++;
+    this.runner?.push(task);
   }
 
   private onEvalTask(task: EvalTask): void {

@@ -1,0 +1,94 @@
+import { encode, type GradWire, packHalf, type Result, type Task } from '@descent/protocol';
+import type { ShardEngine } from './shard-engine.js';
+import type { Straggler } from './straggler.js';
+import type { TraceRecorder } from './trace-recorder.js';
+
+export interface TaskRunnerOptions {
+  readonly engine: ShardEngine;
+  /** Sends one encoded frame to the coordinator. */
+  readonly send: (frame: Uint8Array) => void;
+  /** Called once per micro-shard computed. */
+  readonly computed: () => void;
+  readonly wire: GradWire;
+  readonly straggler?: Straggler;
+  readonly trace?: TraceRecorder;
+}
+
+/**
+ * Runs training tasks in arrival order, one per macrotask: frames that arrived meanwhile are read first, so a
+ * task whose step is already over (a backup copy another worker answered first) is skipped, not computed.
+ * Each result is encoded at once (the engine's buffers are reused by the next task), then sent, held back
+ * first when the worker plays a straggler on this step.
+ */
+export class TaskRunner {
+  private readonly queue: { task: Task; at: number }[] = [];
+  private scheduled = false;
+  private heldStep = -1;
+  private holdUntil = 0;
+  private idleSince = performance.now();
+
+  constructor(private readonly options: TaskRunnerOptions) {}
+
+  push(task: Task): void {
+    this.queue.push({ task, at: performance.now() });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.drain);
+    }
+  }
+
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    const next = this.queue.shift();
+    if (next) this.run(next.task, next.at);
+    if (this.queue.length > 0) {
+      this.scheduled = true;
+      setImmediate(this.drain);
+    }
+  };
+
+  private run(task: Task, arrived: number): void {
+    const { engine, trace, straggler } = this.options;
+    if (task.step < engine.step) return;
+    if (straggler && task.step !== this.heldStep) {
+      this.heldStep = task.step;
+      this.holdUntil = arrived + straggler.delayFor(task.step);
+    }
+    const t0 = performance.now();
+    trace?.span('wait', this.idleSince, t0);
+    const result = engine.compute(task);
+    const t1 = performance.now();
+    const frame = encode(this.onWire(result));
+    const t2 = performance.now();
+    trace?.span('compute', t0, t1, { step: task.step, shard: task.shard, rows: result.rows });
+    trace?.span('encode', t1, t2, { bytes: frame.byteLength });
+    this.options.computed();
+    const hold = this.holdUntil - t2;
+    if (straggler && hold > 0) {
+      setTimeout(() => {
+        const t3 = performance.now();
+        trace?.span('straggle', t2, t3, { step: task.step });
+        this.transmit(frame, task);
+      }, hold);
+      this.idleSince = t2;
+      return;
+    }
+    this.transmit(frame, task);
+  }
+
+  private transmit(frame: Uint8Array, task: Task): void {
+    const t0 = performance.now();
+    this.options.send(frame);
+    const t1 = performance.now();
+    this.options.trace?.span('send', t0, t1, { step: task.step, shard: task.shard });
+    this.idleSince = t1;
+  }
+
+  private onWire(result: Result): Result {
+    const wire = this.options.wire;
+    if (wire === 'f32') return result;
+    return { ...result, grad: EMPTY, half: { codec: wire, bytes: packHalf(wire, result.grad) } };
+  }
+}
+
+const EMPTY = new Float32Array(0);
