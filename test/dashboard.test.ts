@@ -48,6 +48,9 @@ describe.skipIf(noBrowser !== null)(
       expect(done.code, done.stderr).toBe(0);
       // Everything the page loaded came from the coordinator.
       expect(failed).toEqual([]);
+      // The snapshot and the deltas after it add up to every step, none twice; the last one says it is over.
+      await expect.poll(() => points(page, 'loss-chart')).toBe(300);
+      await page.waitForSelector('#status.finished');
 
       const view = startCli(['view', join(out.path, 'live'), '--port', '0']);
       const [, viewUrl] = await view.waitFor(/at (http:\/\/127\.0\.0\.1:\d+\/)/);
