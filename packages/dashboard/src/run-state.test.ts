@@ -33,6 +33,22 @@ describe('RunState', () => {
     expect(second.from).toBe(2);
   });
 
+  it('places a resumed run at its first step, and keeps the later pass over steps its log repeats', () => {
+    const state = new RunState(runOptions);
+    for (const [step, loss] of [
+      [40, 1],
+      [41, 2],
+      [42, 3],
+      [41, 9],
+    ]) {
+      state.onStep(stepRecord(step, loss));
+    }
+    const s = state.snapshot();
+    expect(s.firstStep).toBe(40);
+    expect(s.loss).toEqual([1, 9]);
+    expect(s.progress.step).toBe(42);
+  });
+
   it('measures samples/s over training time and estimates the time left from the recent pace', () => {
     const state = new RunState(runOptions);
     for (let i = 0; i < 10; i++) state.onStep(stepRecord(i, 1, {}, 2)); // 10 ms per 100-row step

@@ -45,6 +45,7 @@ export class RunState implements Observer {
   private readonly startedAt: number;
   private status: RunStatus = 'waiting';
   private step = 0;
+  private firstStep = 0;
   private trainMs = 0;
   private lastEvalMs = 0;
   private summary: Record<string, unknown> | null = null;
@@ -60,6 +61,10 @@ export class RunState implements Observer {
   onStep(r: StepRecord): void {
     this.status = 'running';
     this.step = r.step + 1;
+    if (this.loss.length === 0 || r.step < this.firstStep) this.restart(r.step);
+    const index = r.step - this.firstStep;
+    // A resumed run's log repeats the steps after its last checkpoint: the later pass is the one that counts.
+    if (index < this.loss.length) this.rewind(index);
     this.loss.push(r.loss);
     this.smoothed.push(this.ema.push(r.loss));
     this.buckets.push(r.step, r.rows, r.timings);
@@ -137,6 +142,7 @@ export class RunState implements Observer {
       replay: this.options.replay === true,
       title: this.options.title,
       config: configRows(this.options.config),
+      firstStep: this.firstStep,
       smoothingSpan: this.ema.span,
       loss: this.loss,
       smoothed: this.smoothed,
@@ -175,6 +181,17 @@ export class RunState implements Observer {
     };
     this.markSent();
     return delta;
+  }
+
+  private restart(step: number): void {
+    this.firstStep = step;
+    this.rewind(0);
+  }
+
+  private rewind(length: number): void {
+    this.loss.length = length;
+    this.smoothed.length = length;
+    this.sent.loss = Math.min(this.sent.loss, length);
   }
 
   private progress(): Progress {

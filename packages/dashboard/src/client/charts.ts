@@ -23,9 +23,9 @@ const smoothSeries = (span: number): uPlot.Series => ({
   points: { show: false },
 });
 
-function iterations(n: number): Float64Array {
+function iterations(first: number, n: number): Float64Array {
   const xs = new Float64Array(n);
-  for (let i = 0; i < n; i++) xs[i] = i;
+  for (let i = 0; i < n; i++) xs[i] = first + i;
   return xs;
 }
 
@@ -96,9 +96,9 @@ export class Charts {
   draw(s: Store): void {
     this.span = s.smoothingSpan;
     const n = s.loss.length;
-    this.loss.set([iterations(n), s.loss, s.smoothed]);
-    const z = Math.min(n, 1001);
-    this.zoom.set([iterations(z), s.loss.slice(0, z), s.smoothed.slice(0, z)]);
+    this.loss.set([iterations(s.firstStep, n), s.loss, s.smoothed]);
+    const z = Math.max(0, Math.min(n, 1001 - s.firstStep));
+    this.zoom.set([iterations(s.firstStep, z), s.loss.slice(0, z), s.smoothed.slice(0, z)]);
     this.acc.set([
       s.epochs.map((e) => e.epoch),
       s.epochs.map((e) => e.trainAcc),

@@ -5,6 +5,7 @@ export class Store {
   title = 'descent';
   replay = false;
   config: readonly (readonly [string, string])[] = [];
+  firstStep = 0;
   smoothingSpan = 1;
   loss: number[] = [];
   smoothed: number[] = [];
@@ -20,6 +21,7 @@ export class Store {
       this.title = m.title;
       this.replay = m.replay;
       this.config = m.config;
+      this.firstStep = m.firstStep;
       this.smoothingSpan = m.smoothingSpan;
       this.loss = [...m.loss];
       this.smoothed = [...m.smoothed];

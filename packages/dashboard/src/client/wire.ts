@@ -68,6 +68,8 @@ export interface Snapshot {
   readonly title: string;
   /** Flattened run configuration, in display order. */
   readonly config: readonly (readonly [string, string])[];
+  /** Iteration of `loss[0]`: 0, or the step a resumed run continued from. */
+  readonly firstStep: number;
   /** The EMA span of `smoothed`, in iterations. */
   readonly smoothingSpan: number;
   readonly loss: readonly number[];
