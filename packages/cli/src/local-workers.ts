@@ -11,6 +11,8 @@ export interface LocalWorkerOptions {
   readonly dataDir?: string;
   /** Handed over in the environment, never on the command line, so it stays out of process listings. */
   readonly token?: string;
+  /** More `descent worker` flags, the same for every worker (scaling experiments). */
+  readonly extraArgs?: readonly string[];
 }
 
 /** The worker's last line carries its figures as JSON (see commands/worker.ts). */
@@ -36,6 +38,7 @@ export class LocalWorkers {
         options.backend,
       ];
       if (options.dataDir) args.push('--data', options.dataDir);
+      if (options.extraArgs) args.push(...options.extraArgs);
       const env = { ...process.env };
       env.DESCENT_PARENT_PID = String(process.pid);
       if (options.token) env.DESCENT_TOKEN = options.token;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { benchScaleCommand } from './commands/bench-scale.js';
 import { commands } from './commands/index.js';
 import { UsageError } from './errors.js';
 import { helpText, parseFlags } from './flags.js';
@@ -21,7 +22,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${overview()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.spec.name === name);
+  // `descent bench scale` is a command of its own with its own flags.
+  const scale = name === 'bench' && rest[0] === 'scale';
+  if (scale) rest.shift();
+  const command = scale ? benchScaleCommand : commands.find((c) => c.spec.name === name);
   if (!command)
     throw new UsageError(
       `unknown command '${name}'. Commands: ${commands.map((c) => c.spec.name).join(', ')}`,

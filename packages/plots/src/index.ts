@@ -5,4 +5,5 @@ export { Figure, type WrittenFigure, writeFigure } from './figure.js';
 export { type LineFigureOptions, type LineSeries, lineFigure } from './lines.js';
 export { type LossFigureOptions, type LossZoomFigureOptions, lossFigure, lossZoomFigure } from './loss.js';
 export { type LossCurvesFigureOptions, type LossSeries, lossCurvesFigure } from './loss-curves.js';
+export { type StackedBar, type StackedBarFigureOptions, stackedBarFigure } from './stacked-bars.js';
 export type { SurfaceName } from './surfaces.js';

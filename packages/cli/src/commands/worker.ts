@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { choiceFlag, stringFlag } from '../flags.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
+import { scalingWorkerFlags, scalingWorkerOptions } from '../scale/worker-flags.js';
 import { readToken } from '../token.js';
 
 const spec = {
@@ -27,6 +28,7 @@ const spec = {
     backend: backendFlag,
     name: { type: 'string', value: 'NAME', help: 'shown in the coordinator’s logs (default: host-pid)' },
     'tls-ca': { type: 'string', value: 'FILE', help: 'CA certificate (PEM) to trust for wss://' },
+    ...scalingWorkerFlags,
   },
 } as const;
 
@@ -69,6 +71,11 @@ export const workerCommand: Command = {
     process.once('SIGINT', leave);
     process.once('SIGTERM', leave);
     const orphanWatch = watchParent(leave);
+    const scaling = scalingWorkerOptions(
+      values,
+      spec,
+      stringFlag(values, 'name', spec) ?? `${hostname()}-${process.pid}`,
+    );
     const summary = await runWorker({
       signal: stop.signal,
       url,
@@ -78,7 +85,9 @@ export const workerCommand: Command = {
       dataDir: stringFlag(values, 'data', spec),
       cacheDir: stringFlag(values, 'cache', spec),
       ca,
+      ...scaling.options,
     });
+    scaling.finish();
     // One JSON object on the line, so a launcher (LocalWorkers, the benchmarks) can read the figures back.
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     if (orphanWatch) clearInterval(orphanWatch);
