@@ -116,3 +116,30 @@ export function sumSquares(x: usize, n: i32): f64 {
   }
   return sum;
 }
+
+/** y = x / d, each quotient rounded once (dividing, unlike scaling by 1/d, rounds exactly as the reference). */
+export function divide(n: i32, x: usize, d: f32, y: usize): void {
+  const dv = f32x4.splat(d);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(y, i), f32x4.div(v128.load(at(x, i)), dv));
+  for (; i < n; i++) store<f32>(at(y, i), load<f32>(at(x, i)) / d);
+}
+
+// 255 as a splat from memory, for the same reason as ONE.
+const BYTE_MAX = memory.data<f32>([255]);
+
+/** x[i] = bytes[i] / 255, correctly rounded: the value of the reference's PIXEL_TO_UNIT table. */
+export function unitBytes(bytes: usize, n: i32, x: usize): void {
+  const scale = v128.load32_splat(BYTE_MAX);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const b = v128.load(bytes + <usize>i);
+    const lo = i16x8.extend_low_i8x16_u(b);
+    const hi = i16x8.extend_high_i8x16_u(b);
+    v128.store(at(x, i), f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), scale));
+    v128.store(at(x, i + 4), f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), scale));
+    v128.store(at(x, i + 8), f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), scale));
+    v128.store(at(x, i + 12), f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), scale));
+  }
+  for (; i < n; i++) store<f32>(at(x, i), <f32>load<u8>(bytes + <usize>i) / 255);
+}

@@ -6,6 +6,7 @@ import { countNonzero, sparseGemmNN, sparseGemmTN, sparseTNScratchBytes } from '
 export {
   addBias,
   axpy,
+  divide,
   relu,
   reluBackward,
   scale,
@@ -13,6 +14,7 @@ export {
   sigmoidBackward,
   sumRows,
   sumSquares,
+  unitBytes,
 } from './elementwise';
 export { countCorrect, softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax';
 

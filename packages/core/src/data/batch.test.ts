@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gatherBatch, gatherRange, PIXEL_TO_UNIT } from './batch.js';
+import { JsBackend } from '../tensor/js-backend.js';
+import { gatherBatch, gatherBatchBytes, gatherRange, PIXEL_TO_UNIT } from './batch.js';
 import type { Dataset } from './dataset.js';
 
 const dataset: Dataset = {
@@ -68,5 +69,31 @@ describe('gatherRange', () => {
     expect(() => gatherRange(dataset, 3, 5, new Float32Array(6), new Int32Array(2))).toThrow(
       /\[3, 5\) is not within the 4 rows/,
     );
+  });
+});
+
+describe('gatherBatchBytes', () => {
+  it('copies the chosen rows as bytes, which unitBytes scales to exactly what gatherBatch gives', () => {
+    const indices = Int32Array.from([2, 0, 3]);
+    const x = new Float32Array(9);
+    const labels = new Int32Array(3);
+    gatherBatch(dataset, indices, 0, 3, x, labels);
+    const bytes = new Uint8Array(9);
+    const byteLabels = new Int32Array(3);
+    gatherBatchBytes(dataset, indices, 0, 3, bytes, byteLabels);
+    expect(Array.from(bytes)).toEqual([100, 128, 255, 0, 1, 2, 7, 8, 9]);
+    expect(Array.from(byteLabels)).toEqual(Array.from(labels));
+    const scaled = new Float32Array(9);
+    new JsBackend().unitBytes(bytes, 9, scaled);
+    expect(Array.from(scaled)).toEqual(Array.from(x));
+  });
+
+  it('refuses an index outside the data set and buffers too small', () => {
+    expect(() =>
+      gatherBatchBytes(dataset, Int32Array.from([4]), 0, 1, new Uint8Array(3), new Int32Array(1)),
+    ).toThrow(/outside/);
+    expect(() =>
+      gatherBatchBytes(dataset, Int32Array.from([0, 1]), 0, 2, new Uint8Array(5), new Int32Array(2)),
+    ).toThrow(/too small/);
   });
 });

@@ -55,6 +55,33 @@ export function gatherRange(
   }
 }
 
+/**
+ * gatherBatch's rows as raw bytes, for a backend to scale (Backend.unitBytes): whole-row copies instead of a
+ * lookup per pixel. Same checks; allocates only the row views it copies from.
+ */
+export function gatherBatchBytes(
+  dataset: Dataset,
+  indices: Int32Array,
+  from: number,
+  to: number,
+  bytes: Uint8Array,
+  labels: Int32Array,
+): void {
+  const { images, features, count } = dataset;
+  checkSpan(from, to, indices.length, 'indices', bytes, labels, features);
+  for (let r = 0; r < to - from; r++) {
+    const row = indices[from + r] as number;
+    if (!(row >= 0 && row < count)) {
+      throw new DataError(
+        DataErrorCode.badRange,
+        `Sample index ${row} is outside the data set's ${count} rows.`,
+      );
+    }
+    bytes.set(images.subarray(row * features, (row + 1) * features), r * features);
+    labels[r] = dataset.labels[row] as number;
+  }
+}
+
 function copyRow(images: Uint8Array, from: number, x: Float32Array, to: number, features: number): void {
   for (let j = 0; j < features; j++) x[to + j] = PIXEL_TO_UNIT[images[from + j] as number] as number;
 }
@@ -64,7 +91,7 @@ function checkSpan(
   to: number,
   limit: number,
   what: string,
-  x: Float32Array,
+  x: Float32Array | Uint8Array,
   labels: Int32Array,
   features: number,
 ): void {

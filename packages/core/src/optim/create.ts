@@ -1,3 +1,4 @@
+import type { Backend } from '../tensor/backend.js';
 import type { OptimizerConfig } from '../train/config.js';
 import { AdaGrad } from './adagrad.js';
 import { Adam } from './adam.js';
@@ -13,13 +14,14 @@ export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmspr
 
 /**
  * The optimizer a run config names, over `paramCount` parameters. Only the hyper-parameters that rule uses
- * are read, and each is validated by the optimizer's constructor.
+ * are read, and each is validated by the optimizer's constructor. With `backend`, SGD updates through its
+ * kernels (parameters allocated by it then take no copy).
  */
-export function createOptimizer(config: OptimizerConfig, paramCount: number): Optimizer {
+export function createOptimizer(config: OptimizerConfig, paramCount: number, backend?: Backend): Optimizer {
   const { lr } = config;
   switch (config.name) {
     case 'sgd':
-      return new Sgd(paramCount, { lr });
+      return new Sgd(paramCount, { lr, backend });
     case 'momentum':
       return new Momentum(paramCount, { lr, momentum: config.momentum });
     case 'nesterov':

@@ -60,6 +60,10 @@ export interface Backend {
   countCorrect(logits: Float32Array, labels: Int32Array, rows: number, cols: number): number;
   /** y += a·x over the first n elements. */
   axpy(n: number, a: number, x: Float32Array, y: Float32Array): void;
+  /** y = x / d over the first n elements (a true division: the applied gradient is gradSum / B). */
+  divide(n: number, x: Float32Array, d: number, y: Float32Array): void;
+  /** x[i] = bytes[i] / 255 over the first n bytes: the float32 of PIXEL_TO_UNIT (data/batch.ts). */
+  unitBytes(bytes: Uint8Array, n: number, x: Float32Array): void;
   /** x *= a over the first n elements. */
   scale(n: number, a: number, x: Float32Array): void;
   /** Σ x² over the first n elements, accumulated in double precision. */

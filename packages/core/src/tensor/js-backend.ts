@@ -1,3 +1,4 @@
+import { PIXEL_TO_UNIT } from '../data/batch.js';
 import type { Backend } from './backend.js';
 
 /**
@@ -172,6 +173,14 @@ export class JsBackend implements Backend {
 
   axpy(n: number, a: number, x: Float32Array, y: Float32Array): void {
     for (let i = 0; i < n; i++) y[i] += a * x[i];
+  }
+
+  divide(n: number, x: Float32Array, d: number, y: Float32Array): void {
+    for (let i = 0; i < n; i++) y[i] = x[i] / d;
+  }
+
+  unitBytes(bytes: Uint8Array, n: number, x: Float32Array): void {
+    for (let i = 0; i < n; i++) x[i] = PIXEL_TO_UNIT[bytes[i]];
   }
 
   scale(n: number, a: number, x: Float32Array): void {

@@ -212,6 +212,26 @@ export class WasmBackend implements Backend {
     }
   }
 
+  divide(n: number, x: Float32Array, d: number, y: Float32Array): void {
+    const heap = this.heap;
+    try {
+      const px = heap.pointer(x, n, Access.read, 'divide x');
+      this.kernels.divide(n, px, d, heap.pointer(y, n, Access.write, 'divide y'));
+    } finally {
+      heap.settle();
+    }
+  }
+
+  unitBytes(bytes: Uint8Array, n: number, x: Float32Array): void {
+    const heap = this.heap;
+    try {
+      const pb = heap.bytePointer(bytes, n, 'unitBytes bytes');
+      this.kernels.unitBytes(pb, n, heap.pointer(x, n, Access.write, 'unitBytes x'));
+    } finally {
+      heap.settle();
+    }
+  }
+
   scale(n: number, a: number, x: Float32Array): void {
     const heap = this.heap;
     try {

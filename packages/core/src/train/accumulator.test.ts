@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectBitwiseEqual } from '../optim/test-close.js';
 import { Rng } from '../rng.js';
+import { JsBackend } from '../tensor/js-backend.js';
+import { WasmBackend } from '../tensor/wasm-backend.js';
 import { StepAccumulator } from './accumulator.js';
 
 interface ShardResult {
@@ -62,6 +64,20 @@ describe('StepAccumulator', () => {
       expect(sums.lossSum).toBe(expectedLoss);
       expect(sums.correct).toBe(0 + 1 + 2 + 3 + 4);
       expect(sums.rows).toBe(10 + 11 + 12 + 13 + 14);
+    }
+  });
+
+  it('gives the same bits with its totals in a backend (js or wasm), foreign gradients included', () => {
+    const all = results(3);
+    const expectedGrad = sumByHand(all, (r) => r.grad);
+    for (const backend of [new JsBackend(), new WasmBackend()]) {
+      const acc = new StepAccumulator(P, K, S, backend);
+      for (const s of [3, 0, 4, 1, 2]) {
+        const r = all[s];
+        acc.accept(s, r.grad, r.stats, r.lossSum, r.correct, r.rows);
+      }
+      expectBitwiseEqual(acc.result().gradSum, expectedGrad);
+      acc.dispose();
     }
   });
 

@@ -34,7 +34,7 @@ export function applyStep(
   }
   const grads = net.grads;
   // Divide, not multiply by 1/B: the quotient is correctly rounded, whatever B is.
-  for (let i = 0; i < grads.length; i++) grads[i] = gradSum[i] / batchSize;
+  net.backend.divide(grads.length, gradSum, batchSize, grads);
   addWeightDecayGradient(net, grads);
   net.updateStats(statsSum, batchSize);
   optimizer.update(net.params, grads);

@@ -101,7 +101,7 @@ export class LocalTrainer {
     this.optimizer = options.optimizer;
     this.sampler = options.sampler;
     this.computer = new ShardComputer(net, options.train, options.seed);
-    this.accumulator = new StepAccumulator(net.params.length, net.stats.length, shards);
+    this.accumulator = new StepAccumulator(net.params.length, net.stats.length, shards, net.backend);
     this.indices = new Int32Array(batch);
     this.nextStep = startStep;
   }
@@ -160,6 +160,7 @@ export class LocalTrainer {
 
   dispose(): void {
     this.computer.dispose();
+    this.accumulator.dispose();
   }
 }
 
@@ -185,7 +186,7 @@ export function createLocalTrainer(
   const net = buildNet(config.model, backend, config.seed, maxRows);
   return new LocalTrainer({
     net,
-    optimizer: createOptimizer(config.optimizer, net.params.length),
+    optimizer: createOptimizer(config.optimizer, net.params.length, backend),
     sampler: createSampler(config.sampler, data.train.count, config.seed),
     train: data.train,
     test: data.test,

@@ -1,4 +1,4 @@
-import { gatherBatch, gatherRange } from '../data/batch.js';
+import { gatherBatchBytes } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Net } from '../nets/net.js';
 import { Rng } from '../rng.js';
@@ -44,6 +44,9 @@ export class ShardComputer {
   readonly seed: number;
   private readonly x: Float32Array;
   private readonly labels: Int32Array;
+  /** Raw pixel rows before scaling, in backend memory (an Int32Array's bytes: the backend has no byte alloc). */
+  private readonly words: Int32Array;
+  private readonly bytes: Uint8Array;
 
   constructor(net: Net, train: Dataset, seed: number) {
     requireFits(net, train, 'training');
@@ -52,6 +55,9 @@ export class ShardComputer {
     this.seed = seed;
     this.x = net.backend.alloc(net.maxRows * net.inputSize);
     this.labels = net.backend.allocInt32(net.maxRows);
+    const byteCount = net.maxRows * net.inputSize;
+    this.words = net.backend.allocInt32(Math.ceil(byteCount / 4));
+    this.bytes = new Uint8Array(this.words.buffer, this.words.byteOffset, byteCount);
   }
 
   /** Forward and backward over the training rows `indices` for (step, shard), with the net's current params. */
@@ -64,7 +70,8 @@ export class ShardComputer {
     }
     const rows = indices.length;
     this.requireRows(rows);
-    gatherBatch(this.train, indices, 0, rows, this.x, this.labels);
+    gatherBatchBytes(this.train, indices, 0, rows, this.bytes, this.labels);
+    this.net.backend.unitBytes(this.bytes, rows * this.net.inputSize, this.x);
     const { lossSum, correct } = this.net.gradientSum(
       this.x,
       this.labels,
@@ -93,7 +100,13 @@ export class ShardComputer {
     let correct = 0;
     for (let from = start; from < end; from += this.net.maxRows) {
       const to = Math.min(end, from + this.net.maxRows);
-      gatherRange(dataset, from, to, this.x, this.labels);
+      const features = dataset.features;
+      this.net.backend.unitBytes(
+        dataset.images.subarray(from * features, to * features),
+        (to - from) * features,
+        this.x,
+      );
+      this.labels.set(dataset.labels.subarray(from, to));
       const outcome = this.net.evaluate(this.x, this.labels, to - from);
       lossSum += outcome.lossSum;
       correct += outcome.correct;
@@ -105,6 +118,7 @@ export class ShardComputer {
   dispose(): void {
     this.net.backend.free(this.x);
     this.net.backend.free(this.labels);
+    this.net.backend.free(this.words);
   }
 
   private requireRows(rows: number): void {

@@ -52,6 +52,8 @@ export interface KernelExports {
   ): void;
   countCorrect(logits: number, labels: number, rows: number, cols: number): number;
   axpy(n: number, a: number, x: number, y: number): void;
+  divide(n: number, x: number, d: number, y: number): void;
+  unitBytes(bytes: number, n: number, x: number): void;
   scale(n: number, a: number, x: number): void;
   sumSquares(x: number, n: number): number;
 }

@@ -9,6 +9,7 @@ export const Access = { read: 0, write: 1, readWrite: 2 } as const;
 export type Access = (typeof Access)[keyof typeof Access];
 
 type View = Float32Array | Int32Array;
+type AnyView = View | Uint8Array;
 
 /**
  * The backend's linear memory and its buffers. The memory is shared (a SharedArrayBuffer): growing it never
@@ -28,7 +29,7 @@ export class WasmHeap {
   private scratchCapacity = 0;
   // Foreign arguments staged for the current call; parallel arrays so staging allocates nothing.
   private staged = 0;
-  private readonly stagedViews: (View | null)[] = [null, null, null, null];
+  private readonly stagedViews: (AnyView | null)[] = [null, null, null, null];
   private readonly stagedOffsets = [0, 0, 0, 0];
   private readonly stagedLengths = [0, 0, 0, 0];
   private readonly stagedWrites = [false, false, false, false];
@@ -68,7 +69,7 @@ export class WasmHeap {
   }
 
   /** True when `view` lies in this memory. */
-  owns(view: View): boolean {
+  owns(view: AnyView): boolean {
     const buffer = view.buffer;
     if (buffer === this.current) return true;
     const generations = this.generations;
@@ -88,6 +89,25 @@ export class WasmHeap {
     return this.stage(view, length, access);
   }
 
+  /** As `pointer`, for `length` bytes a kernel only reads. */
+  bytePointer(view: Uint8Array, length: number, what: string): number {
+    if (view.length < length) {
+      throw new WasmBackendError(
+        WasmBackendErrorCode.bufferTooSmall,
+        `${what} needs ${length} bytes but the buffer holds ${view.length}; check the shapes passed`,
+      );
+    }
+    if (this.owns(view)) return view.byteOffset;
+    const offset = this.allocator.take(Math.ceil(length / 4) * 4);
+    new Uint8Array(this.current, offset, length).set(view.subarray(0, length));
+    const slot = this.staged++;
+    this.stagedViews[slot] = view;
+    this.stagedOffsets[slot] = offset;
+    this.stagedLengths[slot] = length;
+    this.stagedWrites[slot] = false;
+    return offset;
+  }
+
   /** A kernel-private block of at least `bytes`, valid until the next call of this method. */
   scratch(bytes: number): number {
     if (bytes > this.scratchCapacity) {
@@ -104,7 +124,8 @@ export class WasmHeap {
     for (let i = 0; i < this.staged; i++) {
       const view = this.stagedViews[i]!;
       const offset = this.stagedOffsets[i];
-      if (this.stagedWrites[i]) view.set(this.viewLike(view, offset, this.stagedLengths[i]));
+      if (this.stagedWrites[i] && !(view instanceof Uint8Array))
+        view.set(this.viewLike(view, offset, this.stagedLengths[i]));
       this.allocator.release(offset);
       this.stagedViews[i] = null;
     }
