@@ -10,7 +10,7 @@ import { median } from '../bench/stats.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { numberFlag, stringFlag } from '../flags.js';
-import { trainConfigFromFlags } from '../train-flags.js';
+import { trainConfigFromFlags, trainingFlags } from '../train-flags.js';
 
 const SECTIONS = ['kernels', 'core', 'e2e'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -62,7 +62,7 @@ export const benchCommand: Command = {
     const steps = numberFlag(values, 'steps', spec, { integer: true, min: 10 }) ?? 2000;
     const e2eRounds = numberFlag(values, 'e2e-rounds', spec, { integer: true, min: 1 }) ?? 3;
     const data = loadMnist();
-    const seed: TrainConfig = trainConfigFromFlags({}, { name: 'bench', summary: '', flags: {} });
+    const seed: TrainConfig = trainConfigFromFlags({}, { name: 'bench', summary: '', flags: trainingFlags });
     const noNumpy = numpyUnavailable();
     const lines: string[] = [
       `descent bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
