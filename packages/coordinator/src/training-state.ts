@@ -45,9 +45,14 @@ export class TrainingState {
     private readonly fullHashEvery: number,
   ) {
     this.net = buildNet(config.model, createBackend(backendName), config.seed, 1);
-    this.optimizer = createOptimizer(config.optimizer, this.net.params.length);
+    this.optimizer = createOptimizer(config.optimizer, this.net.params.length, this.net.backend);
     this.sampler = createSampler(config.sampler, trainCount, config.seed);
-    this.accumulator = new StepAccumulator(this.net.params.length, this.net.stats.length, config.shards);
+    this.accumulator = new StepAccumulator(
+      this.net.params.length,
+      this.net.stats.length,
+      config.shards,
+      this.net.backend,
+    );
     this.ranges = shardRanges(config.batch, config.shards);
     this.indices = new Int32Array(config.batch);
     this.rehash();
