@@ -67,6 +67,7 @@ interface JobState {
   readonly rows: number;
   readonly assignees: Set<WorkerLink>;
   readonly nonFiniteFrom: Set<WorkerLink>;
+  nonFiniteAnswers: number;
   owner: WorkerLink | null;
   assignedAt: number;
   deadline: number;
@@ -184,6 +185,7 @@ export class Scheduler {
           rows: spec.rows[i],
           assignees: new Set(),
           nonFiniteFrom: new Set(),
+          nonFiniteAnswers: 0,
           owner: null,
           assignedAt: now,
           deadline: now + timeoutMs,
@@ -290,10 +292,12 @@ export class Scheduler {
       }
       if (rejection.nonFinite) {
         job.nonFiniteFrom.add(link);
-        // Divergence only once every ready worker has tried the job: a broken or hostile peer alone cannot
-        // stop the run, it just sees its shard recomputed by the next worker.
+        job.nonFiniteAnswers++;
+        // Divergence needs two non-finite answers (from two workers, or twice from a lone one) and every ready
+        // worker to have tried the job: one broken or hostile peer only gets its shard recomputed elsewhere.
         const untried = [...this.workers.keys()].some((l) => !job.assignees.has(l));
-        if (!untried && job.nonFiniteFrom.size >= Math.min(2, Math.max(1, this.workers.size))) {
+        const agreed = job.nonFiniteFrom.size >= 2 || (this.workers.size <= 1 && job.nonFiniteAnswers >= 2);
+        if (!untried && agreed) {
           this.fail(
             new CoordinatorError(
               CoordinatorErrorCode.diverged,
