@@ -25,12 +25,15 @@ export function numpyUnavailable(): string | null {
 
 /**
  * The seed recipe in numpy (bench/numpy_seed.py). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for it: some
- * machines set them to work around old OpenBLAS builds, and they slow a current numpy down.
+ * machines set them to work around old OpenBLAS builds, and they slow a current numpy down. BLAS runs on one
+ * thread: at batch 100 a second thread gains numpy ~5% on an idle machine, but on a shared one its spinning
+ * threads lose 10-20× (measured 94 vs 1,650 steps/s), which would flatter every ratio against it.
  */
 export function runNumpy(mnistDir: string, steps: number, evaluate: boolean): NumpyRun {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  env.OPENBLAS_NUM_THREADS = '1';
   const args = [script, mnistDir, String(steps), ...(evaluate ? [] : ['--no-eval'])];
   const start = performance.now();
   const run = spawnSync('python3', args, { encoding: 'utf8', env, maxBuffer: 1 << 20 });
