@@ -163,6 +163,14 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect(errorOf(() => loadCheckpoint(dir)).message).toMatch(/state\.json .*not valid JSON/);
   });
 
+  it('refuses a state.json edited into other valid JSON, such as a changed step', () => {
+    const dir = tempDir();
+    saveCheckpoint(dir, checkpoint(3));
+    const path = join(dir, CHECKPOINT_FILES.state);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"step": 3', '"step": 4'));
+    expect(errorOf(() => loadCheckpoint(dir)).message).toMatch(/state\.json .*own checksum does not match/);
+  });
+
   it('keeps the previous checkpoint loadable when a save dies leaving temp files, and cleans them next time', () => {
     const dir = tempDir();
     saveCheckpoint(dir, checkpoint(1));

@@ -93,7 +93,7 @@ export function saveCheckpoint(dir: string, ckpt: Checkpoint): void {
   const temps = data.map(([name, bytes]) => writeTempFile(join(dir, name), bytes));
   const stateTemp = writeTempFile(
     join(dir, CHECKPOINT_FILES.state),
-    new TextEncoder().encode(`${JSON.stringify(state, null, 2)}\n`),
+    new TextEncoder().encode(`${JSON.stringify({ ...state, checksum: stateChecksum(state) }, null, 2)}\n`),
   );
   for (const [name] of data) {
     const path = join(dir, name);
@@ -200,6 +200,11 @@ function readState(dir: string): StateFile {
   } catch (cause) {
     throw corrupt(path, `it is not valid JSON (${String(cause)})`, cause);
   }
+  const { checksum, ...body } = state as Partial<StateFile> & { checksum?: unknown };
+  if (checksum !== stateChecksum(body)) {
+    throw corrupt(path, 'its own checksum does not match its contents (the file was edited or damaged)');
+  }
+  state = body;
   if (state.format !== FORMAT || state.version !== VERSION) {
     throw corrupt(
       path,
@@ -246,6 +251,14 @@ function removeLeftovers(dir: string): void {
   for (const entry of readdirSync(dir)) {
     if (names.some((n) => entry.startsWith(n + TEMP_MARK))) rmSync(join(dir, entry), { force: true });
   }
+}
+
+/**
+ * SHA-256 of the state's compact JSON. JSON.parse keeps key order and numbers round-trip exactly, so the parsed
+ * body re-serialises to the same text: an edit that leaves valid JSON is still caught.
+ */
+function stateChecksum(state: object): string {
+  return sha256Hex(new TextEncoder().encode(JSON.stringify(state)));
 }
 
 function record(bytes: Uint8Array): FileRecord {
