@@ -2,7 +2,15 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, runCli, startCli, tempDir, workerNames } from './support/cli.js';
+import {
+  killAll,
+  readSummary,
+  runCli,
+  startCli,
+  tempDir,
+  undisturbedSha,
+  workerNames,
+} from './support/cli.js';
 
 const SHORT = ['--iters', '60', '--eval-every', '30', '--seed', '3', '--quiet', '--backend', 'js'];
 
@@ -18,9 +26,7 @@ describe('descent coordinator with separately started workers', () => {
   let reference = '';
   afterEach(killAll);
   beforeAll(async () => {
-    const run = await runCli(['train', '--workers', '0', ...SHORT, '--out', out.path, '--name', 'reference']);
-    expect(run.code, run.stderr).toBe(0);
-    reference = readSummary(join(out.path, 'reference')).paramsSha256;
+    reference = await undisturbedSha(SHORT, out.path);
     return () => out.remove();
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, runCli, startCli, tempDir } from './support/cli.js';
+import { killAll, readSummary, runCli, startCli, tempDir, undisturbedSha } from './support/cli.js';
 import { checkpointStep, freePort, until } from './support/run-files.js';
 
 const RUN = ['--iters', '240', '--eval-every', '100000', '--seed', '5', '--quiet', '--backend', 'js'];
@@ -11,9 +11,7 @@ describe('a coordinator that dies or loses every worker', () => {
   let reference = '';
   afterEach(killAll);
   beforeAll(async () => {
-    const run = await runCli(['train', '--workers', '0', ...RUN, '--out', out.path, '--name', 'reference']);
-    expect(run.code, run.stderr).toBe(0);
-    reference = readSummary(join(out.path, 'reference')).paramsSha256;
+    reference = await undisturbedSha(RUN, out.path);
     return () => out.remove();
   });
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, runCli, startCli, tempDir } from './support/cli.js';
+import { killAll, readSummary, startCli, tempDir, undisturbedSha } from './support/cli.js';
 import { CuttableProxy } from './support/proxy.js';
 import { untilSteps } from './support/run-files.js';
 
@@ -11,9 +11,7 @@ describe('a dropped connection', () => {
   let reference = '';
   afterEach(killAll);
   beforeAll(async () => {
-    const run = await runCli(['train', '--workers', '0', ...RUN, '--out', out.path, '--name', 'reference']);
-    expect(run.code, run.stderr).toBe(0);
-    reference = readSummary(join(out.path, 'reference')).paramsSha256;
+    reference = await undisturbedSha(RUN, out.path);
     return () => out.remove();
   });
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, runCli, startCli, tempDir } from './support/cli.js';
+import { killAll, readSummary, startCli, tempDir, undisturbedSha } from './support/cli.js';
 import { events, until, untilSteps } from './support/run-files.js';
 
 // Long enough to hit a step in its middle, short enough for CI; no evaluation until the end.
@@ -29,9 +29,7 @@ describe('worker faults during a run', () => {
   let reference = '';
   afterEach(killAll);
   beforeAll(async () => {
-    const run = await runCli(['train', '--workers', '0', ...RUN, '--out', out.path, '--name', 'reference']);
-    expect(run.code, run.stderr).toBe(0);
-    reference = readSummary(join(out.path, 'reference')).paramsSha256;
+    reference = await undisturbedSha(RUN, out.path);
     return () => out.remove();
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { COORDINATOR_KINDS, decode, encode } from '@descent/protocol';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { killAll, readSummary, runCli, startCli, tempDir } from './support/cli.js';
+import { killAll, readSummary, startCli, tempDir, undisturbedSha } from './support/cli.js';
 import { badOpening, FuzzRng, malformedFrame } from './support/fuzz.js';
 import { events, until } from './support/run-files.js';
 
@@ -51,9 +51,7 @@ describe('hostile and broken input to a live coordinator', () => {
   let reference = '';
   afterEach(killAll);
   beforeAll(async () => {
-    const run = await runCli(['train', '--workers', '0', ...RUN, '--out', out.path, '--name', 'reference']);
-    expect(run.code, run.stderr).toBe(0);
-    reference = readSummary(join(out.path, 'reference')).paramsSha256;
+    reference = await undisturbedSha(RUN, out.path);
     return () => out.remove();
   });
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, runCli, startCli, tempDir } from './support/cli.js';
+import { killAll, readSummary, runCli, startCli, tempDir, undisturbedSha } from './support/cli.js';
 import { metrics } from './support/run-files.js';
 
 const RUN = ['--iters', '40', '--eval-every', '100000', '--seed', '17', '--quiet', '--backend', 'js'];
@@ -65,9 +65,7 @@ describe('wss:// with a private CA', () => {
   let reference = '';
   afterEach(killAll);
   beforeAll(async () => {
-    const run = await runCli(['train', '--workers', '0', ...RUN, '--out', out.path, '--name', 'reference']);
-    expect(run.code, run.stderr).toBe(0);
-    reference = readSummary(join(out.path, 'reference')).paramsSha256;
+    reference = await undisturbedSha(RUN, out.path);
     return () => out.remove();
   });
 

@@ -115,3 +115,14 @@ export function workerNames(summary: Summary): string[] {
     .map((key) => key.replace(/#\d+$/, ''))
     .sort();
 }
+
+/** Trains `args` in one process, undisturbed, and returns its paramsSha256: what every disturbed run must end with. */
+export async function undisturbedSha(
+  args: readonly string[],
+  out: string,
+  name = 'reference',
+): Promise<string> {
+  const run = await runCli(['train', '--workers', '0', ...args, '--out', out, '--name', name]);
+  if (run.code !== 0) throw new Error(`the undisturbed run failed (exit ${run.code}):\n${run.stderr}`);
+  return readSummary(join(out, name)).paramsSha256;
+}
