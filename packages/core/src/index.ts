@@ -26,6 +26,7 @@ export * from './io/hash.js';
 export * from './io/io-error.js';
 export * from './io/safetensors.js';
 // layers
+export * from './layers/activation.js';
 export * from './layers/affine.js';
 export * from './layers/batch-norm.js';
 export * from './layers/dropout.js';
