@@ -13,6 +13,7 @@ import {
   type Params,
   type Result,
   type Task,
+  type Welcome,
   type WorkerMessage,
 } from '@descent/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -218,21 +219,7 @@ export class Coordinator implements LinkListener {
         this.shaper,
       );
       this.links.set(id, link);
-      link.send({
-        kind: 'welcome',
-        workerId: id,
-        config: this.opts.config,
-        backend: this.opts.backend,
-        step: this.state.step,
-        version: this.state.version,
-        fullHashEvery: this.opts.fullHashEvery,
-        params: this.state.net.params,
-        stats: this.state.net.stats,
-        fingerprint: this.opts.data.fingerprint,
-        datasetOffered: hello.fingerprint === 'none',
-        heartbeatMs: this.opts.heartbeatMs,
-        ...(this.opts.gradWire !== 'f32' ? { wire: this.opts.gradWire } : {}),
-      });
+      link.send(this.welcome(id, hello.fingerprint === 'none'));
       this.opts.logger.info(`worker ${link.name} joined`);
       this.emit({ type: 'join', worker: link.name, workerId: id, link: 'socket' });
       this.startHeartbeat();
@@ -252,9 +239,14 @@ export class Coordinator implements LinkListener {
     });
     this.links.set(id, link);
     this.emit({ type: 'join', worker: link.name, workerId: id, link: 'in-process' });
-    link.send({
+    link.send(this.welcome(id, false));
+  }
+
+  /** Everything a joining worker needs to compute the current step. */
+  private welcome(workerId: number, datasetOffered: boolean): Welcome {
+    return {
       kind: 'welcome',
-      workerId: id,
+      workerId,
       config: this.opts.config,
       backend: this.opts.backend,
       step: this.state.step,
@@ -263,9 +255,10 @@ export class Coordinator implements LinkListener {
       params: this.state.net.params,
       stats: this.state.net.stats,
       fingerprint: this.opts.data.fingerprint,
-      datasetOffered: false,
+      datasetOffered,
       heartbeatMs: this.opts.heartbeatMs,
-    });
+      ...(this.opts.gradWire !== 'f32' ? { wire: this.opts.gradWire } : {}),
+    };
   }
 
   // ---- LinkListener ----
