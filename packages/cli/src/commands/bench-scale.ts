@@ -29,13 +29,13 @@ const spec = {
       help: '784-50-10 and/or 784-1000-1000-10',
       default: 'small,large',
     },
-    steps: { type: 'string', value: 'N', help: 'measured steps per configuration', default: '20' },
+    steps: { type: 'string', value: 'N', help: 'measured steps per configuration', default: '15' },
     warmup: { type: 'string', value: 'N', help: 'steps run first and not measured', default: '3' },
     'large-steps': {
       type: 'string',
       value: 'N',
       help: 'measured steps for the large model at batches ≥ 1000 (its steps take seconds)',
-      default: '6',
+      default: '4',
     },
     shards: { type: 'string', value: 'S', help: 'micro-shards per step (default: the largest worker count)' },
     link: {
@@ -115,7 +115,7 @@ export const benchScaleCommand: Command = {
       if (!(m in SCALE_MODELS)) throw new UsageError(`--models: unknown model '${m}' (small, large)`);
       return m as ScaleModel;
     });
-    const steps = numberFlag(values, 'steps', spec, { integer: true, min: 1 }) ?? 20;
+    const steps = numberFlag(values, 'steps', spec, { integer: true, min: 1 }) ?? 15;
     const largeSteps = numberFlag(values, 'large-steps', spec, { integer: true, min: 1 }) ?? steps;
     const warmup = numberFlag(values, 'warmup', spec, { integer: true, min: 0 }) ?? 3;
     const shards = numberFlag(values, 'shards', spec, { integer: true, min: 1 }) ?? Math.max(...workers);
