@@ -21,6 +21,10 @@ export interface WorkerSummary {
  * fetches the data set if it has none, adopts every parameter broadcast, reconnects after a lost connection,
  * and resolves after the coordinator's `bye` (or when `signal` aborts). Rejects on a refusal, with its code.
  */
+function zeroMask(mask: Buffer): void {
+  mask.fill(0);
+}
+
 export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
   const opts = resolveWorkerOptions(options);
   const state: WorkerRunState = { data: localData(opts, opts.logger), shards: 0, evals: 0, workerId: -1 };
@@ -95,6 +99,9 @@ function dial(
     const socket = new WebSocket(url, {
       maxPayload,
       perMessageDeflate: false,
+      // An all-zero mask lets ws send each gradient frame as is instead of copying it to mask it. Masking guards
+      // intermediaries against payloads a hostile page chose; a worker only sends what it computed itself.
+      generateMask: zeroMask,
       ...(ca !== undefined ? { ca } : {}),
     });
     const fail = (err: Error) => {
