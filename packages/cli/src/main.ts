@@ -40,12 +40,17 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /**
  * descent's own errors carry a stable code and a message written for the user: print the message alone. Node's
- * system errors (ENOENT, ERR_…) also have codes but were not anticipated, so they keep their stack.
+ * own errors (ENOENT, ERR_…, thrown as plain Error/TypeError/RangeError) were not anticipated, so they keep
+ * their stack.
  */
 function isUserFacing(err: unknown): err is Error & { code: string } {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && !/^(E[A-Z]+|ERR_[A-Z_]+)$/.test(code);
+  if (typeof code !== 'string') return false;
+  const nodeError =
+    /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(code) &&
+    ['Error', 'TypeError', 'RangeError', 'SystemError'].includes(err.name);
+  return !nodeError;
 }
 
 main(process.argv.slice(2)).then(

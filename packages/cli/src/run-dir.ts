@@ -2,11 +2,15 @@ import {
   createWriteStream,
   existsSync,
   mkdirSync,
+  readdirSync,
   renameSync,
+  rmSync,
   type WriteStream,
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Coordinator, type CoordinatorOptions } from '@descent/coordinator';
+import { UsageError } from './errors.js';
 
 /** `runs/<name>/`: config.json, metrics.jsonl, checkpoint/, plots, summary.json. */
 export class RunDirectory {
@@ -24,6 +28,12 @@ export class RunDirectory {
     const base = name ?? timestampName(new Date());
     let path = resolve(outDir, base);
     for (let i = 2; existsSync(path) && name === undefined; i++) path = resolve(outDir, `${base}-${i}`);
+    // Writing into another run would mix its metrics and replace its checkpoint.
+    if (name !== undefined && existsSync(path) && readdirSync(path).length > 0) {
+      throw new UsageError(
+        `run directory ${path} already holds a run; pick another --name, or continue it with --resume ${path}`,
+      );
+    }
     mkdirSync(path, { recursive: true });
     return new RunDirectory(path);
   }
@@ -56,4 +66,22 @@ export class RunDirectory {
 function timestampName(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}
+
+/**
+ * Starts the coordinator; when it cannot start (a bad option, a port in use), a run directory made for it is
+ * removed again rather than left behind empty.
+ */
+export async function startOrDiscard(
+  dir: RunDirectory,
+  madeForThisRun: boolean,
+  options: CoordinatorOptions,
+): Promise<Coordinator> {
+  try {
+    return await Coordinator.start(options);
+  } catch (err) {
+    await dir.close();
+    if (madeForThisRun) rmSync(dir.path, { recursive: true, force: true });
+    throw err;
+  }
 }

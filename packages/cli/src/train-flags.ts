@@ -48,7 +48,12 @@ export const trainingFlags: Readonly<Record<string, FlagSpec>> = {
   },
   beta1: { type: 'string', value: 'X', help: 'adam: first-moment decay', default: '0.9' },
   beta2: { type: 'string', value: 'X', help: 'adam: second-moment decay', default: '0.999' },
-  eps: { type: 'string', value: 'X', help: 'adam/rmsprop/adagrad: added under the root', default: '1e-7' },
+  eps: {
+    type: 'string',
+    value: 'X',
+    help: 'adam/rmsprop/adagrad: added to the root of the squared-gradient average',
+    default: '1e-7',
+  },
   batch: { type: 'string', value: 'B', help: 'global mini-batch size', default: '100' },
   iters: { type: 'string', value: 'N', help: 'training steps (default 10000 unless --epochs)' },
   epochs: { type: 'string', value: 'E', help: 'training length in epochs (train size / batch steps each)' },
@@ -110,11 +115,11 @@ export function trainConfigFromFlags(
   const optimizer: OptimizerConfig = {
     name: choiceFlag(values, 'optimizer', spec, OPTIMIZERS) ?? 'sgd',
     lr: positive(numberFlag(values, 'lr', spec), 'lr'),
-    momentum: numberFlag(values, 'momentum', spec, { min: 0, max: 1 }) ?? 0.9,
-    decayRate: numberFlag(values, 'decay-rate', spec, { min: 0, max: 1 }) ?? 0.99,
-    beta1: numberFlag(values, 'beta1', spec, { min: 0, max: 1 }) ?? 0.9,
-    beta2: numberFlag(values, 'beta2', spec, { min: 0, max: 1 }) ?? 0.999,
-    eps: numberFlag(values, 'eps', spec, { min: 0 }) ?? 1e-7,
+    momentum: unitInterval(numberFlag(values, 'momentum', spec), 'momentum', 0.9),
+    decayRate: unitInterval(numberFlag(values, 'decay-rate', spec), 'decay-rate', 0.99),
+    beta1: unitInterval(numberFlag(values, 'beta1', spec), 'beta1', 0.9),
+    beta2: unitInterval(numberFlag(values, 'beta2', spec), 'beta2', 0.999),
+    eps: positive(numberFlag(values, 'eps', spec) ?? 1e-7, 'eps'),
   };
   const batch = numberFlag(values, 'batch', spec, { integer: true, min: 1 }) ?? 100;
   const stepsPerEpoch = Math.max(1, Math.floor(MNIST_TRAIN_SIZE / batch));
@@ -142,8 +147,25 @@ export function trainConfigFromFlags(
   };
 }
 
+/** A decay factor: in [0, 1), since 1 would never forget and the update rules divide by 1 − β. */
+function unitInterval(n: number | undefined, name: string, fallback: number): number {
+  const v = n ?? fallback;
+  if (!(v >= 0 && v < 1)) throw new UsageError(`--${name} must be at least 0 and below 1, got ${v}`);
+  return v;
+}
+
 function positive(n: number | undefined, name: string): number {
   if (n === undefined) throw new UsageError(`--${name} is required`);
   if (!(n > 0)) throw new UsageError(`--${name} must be greater than 0, got ${n}`);
   return n;
+}
+
+/** Training flags given alongside --resume would silently disagree with the checkpoint's config. */
+export function rejectTrainingFlagsOnResume(values: FlagValues): void {
+  const given = Object.keys(trainingFlags).filter((name) => values[name] !== undefined);
+  if (given.length > 0) {
+    throw new UsageError(
+      `--resume continues the run with its saved config; drop ${given.map((f) => `--${f}`).join(', ')}`,
+    );
+  }
 }

@@ -7,6 +7,7 @@ export const CoordinatorErrorCode = {
   closed: 'DESCENT_ERR_CLOSED',
   alreadyRunning: 'DESCENT_ERR_ALREADY_RUNNING',
   noWorkers: 'DESCENT_ERR_NO_WORKERS',
+  listen: 'DESCENT_ERR_LISTEN',
 } as const;
 
 export type CoordinatorErrorCode = (typeof CoordinatorErrorCode)[keyof typeof CoordinatorErrorCode];

@@ -135,14 +135,28 @@ export class Coordinator implements LinkListener {
         : new WebSocketServer({ host: this.opts.host, port: this.opts.port, ...common });
       const emitter = https ?? server;
       const onListening = () => {
-        emitter.off('error', reject);
+        emitter.off('error', failed);
         server.on('error', (err) => this.opts.logger.error(`server error: ${err.message}`));
         // A failed TLS handshake (a plain ws:// client, a wrong CA) is that client's problem, not the run's.
         https?.on('tlsClientError', (err) => this.opts.logger.warn(`TLS handshake failed: ${err.message}`));
         this.emit({ type: 'listening', url: this.url });
         resolve();
       };
-      emitter.once('error', reject);
+      const failed = (err: NodeJS.ErrnoException) => {
+        const where = `${this.opts.host}:${this.opts.port}`;
+        const hint =
+          err.code === 'EADDRINUSE'
+            ? `port ${this.opts.port} is in use; pick another --port (0 picks a free one)`
+            : err.code === 'EADDRNOTAVAIL'
+              ? `${this.opts.host} is not an address of this machine; check --host`
+              : err.message;
+        reject(
+          new CoordinatorError(CoordinatorErrorCode.listen, `cannot listen on ${where}: ${hint}`, {
+            cause: err,
+          }),
+        );
+      };
+      emitter.once('error', failed);
       emitter.once('listening', onListening);
       server.on('connection', (socket, req) =>
         this.onConnection(socket, `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}`),

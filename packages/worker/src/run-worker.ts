@@ -16,15 +16,15 @@ export interface WorkerSummary {
   readonly reason: string;
 }
 
+function zeroMask(mask: Buffer): void {
+  mask.fill(0);
+}
+
 /**
  * Joins a coordinator and computes its tasks until the run ends: dials with exponential backoff, handshakes,
  * fetches the data set if it has none, adopts every parameter broadcast, reconnects after a lost connection,
  * and resolves after the coordinator's `bye` (or when `signal` aborts). Rejects on a refusal, with its code.
  */
-function zeroMask(mask: Buffer): void {
-  mask.fill(0);
-}
-
 export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
   const opts = resolveWorkerOptions(options);
   const state: WorkerRunState = { data: localData(opts, opts.logger), shards: 0, evals: 0, workerId: -1 };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { Coordinator } from '@descent/coordinator';
+import type { Coordinator } from '@descent/coordinator';
 import { backendNames, type Checkpoint, loadCheckpoint, loadMnist, type TrainConfig } from '@descent/core';
 import type { Command } from '../command.js';
 import { dashboardFlags } from '../dashboard-flags.js';
@@ -10,9 +10,9 @@ import { LiveDashboard } from '../live-dashboard.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { RunRecorder } from '../recorder.js';
 import { reliabilityFlags, reliabilityOptions } from '../reliability-flags.js';
-import { RunDirectory } from '../run-dir.js';
+import { RunDirectory, startOrDiscard } from '../run-dir.js';
 import { readToken } from '../token.js';
-import { trainConfigFromFlags, trainingFlags } from '../train-flags.js';
+import { rejectTrainingFlagsOnResume, trainConfigFromFlags, trainingFlags } from '../train-flags.js';
 
 const spec = {
   name: 'coordinator',
@@ -92,6 +92,7 @@ export const coordinatorCommand: Command = {
     let dir: RunDirectory;
     let backend = choiceFlag(values, 'backend', spec, backendNames) ?? defaultBackend;
     if (resumeDir !== undefined) {
+      rejectTrainingFlagsOnResume(values);
       dir = RunDirectory.open(resumeDir);
       resume = loadCheckpoint(dir.checkpointDir);
       config = resume.config;
@@ -130,7 +131,7 @@ export const coordinatorCommand: Command = {
     const recorder = new RunRecorder(dir, config, values.quiet === true, resume?.step ?? 0);
     const dashboard = LiveDashboard.create(values, spec, { dir, config, trainSize: data.train.count, token });
     const checkpointEvery = numberFlag(values, 'checkpoint-every', spec, { integer: true, min: 0 }) ?? 1000;
-    const coordinator = await Coordinator.start({
+    const coordinator = await startOrDiscard(dir, resume === undefined, {
       config,
       data,
       backend,

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Coordinator } from '@descent/coordinator';
+import type { Coordinator } from '@descent/coordinator';
 import {
   type BackendName,
   backendNames,
@@ -11,15 +11,15 @@ import {
 import type { Command } from '../command.js';
 import { dashboardFlags } from '../dashboard-flags.js';
 import { UsageError } from '../errors.js';
-import { choiceFlag, type FlagValues, numberFlag, stringFlag } from '../flags.js';
+import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
 import { LiveDashboard } from '../live-dashboard.js';
 import { LocalWorkers } from '../local-workers.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { RunRecorder } from '../recorder.js';
 import { reliabilityFlags, reliabilityOptions } from '../reliability-flags.js';
-import { RunDirectory } from '../run-dir.js';
+import { RunDirectory, startOrDiscard } from '../run-dir.js';
 import { readToken } from '../token.js';
-import { trainConfigFromFlags, trainingFlags } from '../train-flags.js';
+import { rejectTrainingFlagsOnResume, trainConfigFromFlags, trainingFlags } from '../train-flags.js';
 
 const spec = {
   name: 'train',
@@ -36,6 +36,11 @@ const spec = {
     },
     backend: backendFlag,
     data: dataFlag,
+    'token-file': {
+      type: 'string',
+      value: 'FILE',
+      help: 'file holding the secret the dashboard asks for off loopback (or set DESCENT_TOKEN)',
+    },
     out: { type: 'string', value: 'DIR', help: 'where run directories go', default: 'runs' },
     name: { type: 'string', value: 'NAME', help: 'run directory name (default: the start time)' },
     'checkpoint-every': {
@@ -52,16 +57,6 @@ const spec = {
     quiet: { type: 'boolean', help: 'no progress bar; only the per-epoch lines and the summary' },
   },
 } as const;
-
-/** Training flags given alongside --resume would silently disagree with the checkpoint's config. */
-function rejectTrainingFlagsOnResume(values: FlagValues): void {
-  const given = Object.keys(trainingFlags).filter((name) => values[name] !== undefined);
-  if (given.length > 0) {
-    throw new UsageError(
-      `--resume continues the run with its saved config; drop ${given.map((f) => `--${f}`).join(', ')}`,
-    );
-  }
-}
 
 export const trainCommand: Command = {
   spec,
@@ -119,9 +114,9 @@ export const trainCommand: Command = {
       dir,
       config,
       trainSize: data.train.count,
-      token: readToken(undefined),
+      token: readToken(stringFlag(values, 'token-file', spec)),
     });
-    const coordinator = await Coordinator.start({
+    const coordinator = await startOrDiscard(dir, resume === undefined, {
       config,
       data,
       backend,

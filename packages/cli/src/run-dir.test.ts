@@ -1,0 +1,40 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunDirectory } from './run-dir.js';
+
+describe('RunDirectory', () => {
+  const roots: string[] = [];
+  const root = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descent-rundir-'));
+    roots.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of roots.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives runs without a name distinct directories', () => {
+    const out = root();
+    const a = RunDirectory.create(out);
+    const b = RunDirectory.create(out);
+    expect(a.path).not.toBe(b.path);
+    expect(readdirSync(out)).toHaveLength(2);
+  });
+
+  it('refuses a named directory that already holds a run, pointing at --resume', () => {
+    const out = root();
+    RunDirectory.create(out, 'seed').writeJson('config.json', {});
+    expect(() => RunDirectory.create(out, 'seed')).toThrow(/already holds a run.*--resume/);
+  });
+
+  it('appends metrics as JSON lines and flushes them on close', async () => {
+    const dir = RunDirectory.create(root(), 'm');
+    dir.appendMetric({ type: 'step', step: 0 });
+    dir.appendMetric({ type: 'step', step: 1 });
+    await dir.close();
+    const lines = readFileSync(join(dir.path, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).step)).toEqual([0, 1]);
+  });
+});
