@@ -1,7 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, runCli, tempDir } from './support/cli.js';
+import { killAll, readSummary, runCli, startCli, tempDir } from './support/cli.js';
+
+/** Process ids whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // Field 4 of /proc/<pid>/stat is the parent; the command name before it is in parentheses.
+        return Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 // A short run of the seed recipe: long enough to learn, short enough for CI on two cores.
 const SHORT = ['--iters', '120', '--eval-every', '60', '--seed', '7', '--quiet'];
@@ -86,6 +101,26 @@ describe('descent train', () => {
       expect(summary.paramsSha256).toBe(hashes.get('0'));
     });
   }
+
+  it('stops with a clear error instead of waiting for ever when every local worker process dies', async () => {
+    const run = startCli([
+      'train',
+      '--workers',
+      '2',
+      '--iters',
+      '1000000',
+      '--quiet',
+      '--no-dashboard',
+      '--out',
+      out.path,
+    ]);
+    await run.waitFor(/2 local workers/);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const pid of childrenOf(run.child.pid ?? -1)) process.kill(pid, 'SIGKILL');
+    const done = await run.done;
+    expect(done.code).toBe(1);
+    expect(done.stderr).toMatch(/every local worker process exited before the run ended/);
+  });
 
   it('refuses a wrong flag with a message naming it, and exits 2', async () => {
     const run = await runCli(['train', '--learning-rate', '0.1']);

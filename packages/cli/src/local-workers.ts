@@ -56,6 +56,11 @@ export class LocalWorkers {
     }
   }
 
+  /** Resolves once every worker process has exited, whatever the reason. */
+  allExited(): Promise<void> {
+    return Promise.all(this.exits).then(() => undefined);
+  }
+
   /** Waits for the workers to leave on their own (the coordinator says bye), then kills any that did not. */
   async stop(graceMs = 5000): Promise<void> {
     const timer = setTimeout(() => {

@@ -52,6 +52,8 @@ export class Coordinator implements LinkListener {
   private https: HttpsServer | null = null;
   private pendingHandshakes = 0;
   private patienceTimer: NodeJS.Timeout | null = null;
+  /** Set once --min-workers were ready and the first step began. */
+  private started = false;
   /** Set when the run must stop (no workers within the patience); the run loop rethrows it. */
   private stopReason: CoordinatorError | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -329,7 +331,8 @@ export class Coordinator implements LinkListener {
     this.scheduler.removeWorker(link, reason);
     this.opts.logger.info(`worker ${link.name} ${clean ? 'left' : 'was lost'}: ${reason}`);
     this.emit({ type: clean ? 'leave' : 'lost', worker: link.name, workerId: link.id, reason });
-    if (this.running && !this.over && this.ready.size === 0) this.startPatience();
+    // Before step 0 the run waits for --min-workers as long as it takes; patience is for workers lost mid-run.
+    if (this.started && !this.over && this.ready.size === 0) this.startPatience();
   }
 
   /** Every worker is gone: wait up to the patience for one, then stop the run (see `run`). */
@@ -386,6 +389,7 @@ export class Coordinator implements LinkListener {
     };
     let trainMs = 0;
     await this.waitForWorkers(this.opts.minWorkers);
+    this.started = true;
     const computeMs = new Map<string, number>();
     let aggregateMs = 0;
     const paramCount = this.state.net.params.length;

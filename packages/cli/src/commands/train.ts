@@ -10,7 +10,7 @@ import {
 } from '@descent/core';
 import type { Command } from '../command.js';
 import { dashboardFlags } from '../dashboard-flags.js';
-import { UsageError } from '../errors.js';
+import { RunError, UsageError } from '../errors.js';
 import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
 import { LiveDashboard } from '../live-dashboard.js';
 import { LocalWorkers } from '../local-workers.js';
@@ -132,12 +132,22 @@ export const trainCommand: Command = {
     await dashboard.start(coordinator);
     const local = workers > 0 ? new LocalWorkers(workers, { url: coordinator.url, backend, dataDir }) : null;
     let result: Awaited<ReturnType<Coordinator['run']>>;
+    // Workers that all die (before joining, or mid-run) would leave the coordinator waiting for ever.
+    let workersGone: RunError | null = null;
+    void local?.allExited().then(() => {
+      workersGone = new RunError(
+        'DESCENT_ERR_WORKERS_GONE',
+
+        'every local worker process exited before the run ended; their messages are above',
+      );
+      void coordinator.close();
+    });
     try {
       result = await coordinator.run();
     } catch (err) {
       local?.kill();
-      await dashboard.fail(err);
-      throw err;
+      await dashboard.fail(workersGone ?? err);
+      throw workersGone ?? err;
     } finally {
       await coordinator.close();
     }
