@@ -56,6 +56,20 @@ describe('descent coordinator with separately started workers', () => {
     cache.remove();
   });
 
+  it('trains on, with a warning, when the worker cannot write its data cache', async () => {
+    const scratch = tempDir();
+    const notADir = join(scratch.path, 'file');
+    writeFileSync(notADir, 'a file where the cache directory would go');
+    const { c, url } = await coordinator(out.path, 'uncached');
+    const w = startCli(['worker', '--connect', url, '--backend', 'js', '--cache', join(notADir, 'cache')]);
+    expect((await c.done).code).toBe(0);
+    const wd = await w.done;
+    expect(wd.code, wd.stderr).toBe(0);
+    expect(wd.stderr).toMatch(/cannot cache the data set in .*training on without a cache/);
+    expect(readSummary(join(out.path, 'uncached')).paramsSha256).toBe(reference);
+    scratch.remove();
+  });
+
   it('refuses a worker with a wrong or missing token, saying so, and the run is unharmed', async () => {
     const secrets = tempDir();
     writeFileSync(join(secrets.path, 'token'), 'correct horse battery staple\n');

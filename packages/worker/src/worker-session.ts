@@ -232,7 +232,16 @@ export class WorkerSession {
       return;
     }
     this.chunks = null;
-    if (this.options.cacheDir !== undefined) writeDatasetCache(this.options.cacheDir, data);
+    if (this.options.cacheDir !== undefined) {
+      // The data is already here and verified: a cache that cannot be written costs the next start, not this run.
+      try {
+        writeDatasetCache(this.options.cacheDir, data);
+      } catch (err) {
+        this.options.logger.warn(
+          `cannot cache the data set in ${this.options.cacheDir} (${(err as Error).message}); training on without a cache`,
+        );
+      }
+    }
     this.state.data = data;
     this.start(data);
   }
