@@ -308,6 +308,8 @@ export class Scheduler {
           return;
         }
       }
+      // The job moved on already: the sender's last strike closed its link and the job was handed out again.
+      if (job.owner !== link) return;
       if (state) state.pending = Math.max(0, state.pending - job.rows);
       job.owner = null;
       const to = this.pickFor(job, rejection.resync ? undefined : link) ?? (rejection.resync ? link : null);
