@@ -40,6 +40,8 @@ describe('a coordinator that dies or loses every worker', () => {
     const summary = readSummary(dir);
     expect(summary.steps).toBe(240);
     expect(summary.paramsSha256).toBe(reference);
+    // The loss figure covers the whole run, not only the resumed part: its iteration axis reaches 200.
+    expect(readFileSync(join(dir, 'loss.svg'), 'utf8')).toMatch(/>200</);
   });
 
   it('continues a killed `descent coordinator` with --resume on the same port; its workers rejoin on their own', async () => {

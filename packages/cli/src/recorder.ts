@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CoordinatorEvent, EvalRecord, Observer, RunResult, StepRecord } from '@descent/coordinator';
 import type { BackendName, TrainConfig } from '@descent/core';
 import { accuracyFigure, lossFigure, lossZoomFigure, writeFigure } from '@descent/plots';
@@ -40,6 +42,43 @@ export class RunRecorder implements Observer {
     firstStep = 0,
   ) {
     this.progress = new Progress(config.iters, process.stderr, 1000, firstStep);
+    if (firstStep > 0) this.replayMetrics(firstStep);
+  }
+
+  /**
+   * A resumed run's figures start at step 0: the losses and evaluations before the checkpoint come from the
+   * metrics the run already wrote (steps after it, from before the interruption, are redone and recorded again).
+   */
+  private replayMetrics(firstStep: number): void {
+    const path = join(this.dir.path, 'metrics.jsonl');
+    if (!existsSync(path)) return;
+    const losses = new Float64Array(firstStep).fill(Number.NaN);
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      let record: {
+        type?: unknown;
+        step?: unknown;
+        loss?: unknown;
+        epoch?: unknown;
+        trainAcc?: unknown;
+        testAcc?: unknown;
+      };
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue; // a line cut short by the interruption
+      }
+      const step = typeof record.step === 'number' ? record.step : -1;
+      if (record.type === 'step' && step >= 0 && step < firstStep && typeof record.loss === 'number') {
+        losses[step] = record.loss;
+      } else if (record.type === 'eval' && step > 0 && step <= firstStep) {
+        const { epoch, trainAcc, testAcc } = record;
+        if (typeof epoch === 'number' && typeof trainAcc === 'number' && typeof testAcc === 'number') {
+          this.epochs.push({ epoch, trainAcc, testAcc });
+        }
+      }
+    }
+    // The figures refuse gaps; with a step missing from the log they show the resumed part alone.
+    if (losses.every(Number.isFinite)) this.losses.push(...losses);
   }
 
   onStep(r: StepRecord): void {
