@@ -61,7 +61,9 @@ describe('training flags', () => {
     expect(() => config('--shards', '200')).toThrow(/--shards 200 is more than --batch 100/);
     expect(() => config('--lr', '0')).toThrow(/--lr must be greater than 0/);
     expect(() => config('--momentum', '1')).toThrow(/--momentum must be at least 0 and below 1, got 1/);
-    expect(() => config('--optimizer', 'adam', '--beta2', '1.5')).toThrow(/--beta2 must be at least 0 and below 1/);
+    expect(() => config('--optimizer', 'adam', '--beta2', '1.5')).toThrow(
+      /--beta2 must be at least 0 and below 1/,
+    );
     expect(() => config('--eps', '0')).toThrow(/--eps must be greater than 0/);
     expect(() => config('--optimizer', 'adamw')).toThrow(
       /--optimizer must be one of sgd, momentum, nesterov, adagrad, rmsprop, adam/,
