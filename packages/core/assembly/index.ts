@@ -83,32 +83,3 @@ export function gemm(
   }
   denseGemm(m, n, k, a, transA ? 1 : k, transA ? m : 1, b, c, acc);
 }
-
-/** The two paths on their own, for measurement. */
-export function gemmDense(
-  transA: bool,
-  m: i32,
-  n: i32,
-  k: i32,
-  a: usize,
-  b: usize,
-  c: usize,
-  acc: bool,
-): void {
-  denseGemm(m, n, k, a, transA ? 1 : k, transA ? m : 1, b, c, acc);
-}
-
-export function gemmSparse(
-  transA: bool,
-  m: i32,
-  n: i32,
-  k: i32,
-  a: usize,
-  b: usize,
-  c: usize,
-  acc: bool,
-  list: usize,
-): void {
-  if (transA) sparseGemmTN(m, n, k, a, b, c, acc, list);
-  else sparseGemmNN(m, n, k, a, b, c, acc, list);
-}

@@ -14,27 +14,6 @@ export interface KernelExports {
     accumulate: boolean,
     scratch: number,
   ): void;
-  gemmDense(
-    transA: boolean,
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    b: number,
-    c: number,
-    acc: boolean,
-  ): void;
-  gemmSparse(
-    transA: boolean,
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    b: number,
-    c: number,
-    acc: boolean,
-    list: number,
-  ): void;
   addBias(x: number, bias: number, rows: number, cols: number): void;
   sumRows(x: number, rows: number, cols: number, out: number, accumulate: boolean): void;
   relu(x: number, y: number, n: number): void;
