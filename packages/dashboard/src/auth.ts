@@ -1,18 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { tokenMatches } from '@descent/coordinator';
 
 export const COOKIE = 'descent_dashboard';
 
 /** The cookie value proving the token was given once: its hash, so the secret itself is never stored. */
 export function cookieValue(token: string): string {
   return createHash('sha256').update(`descent-dashboard:${token}`, 'utf8').digest('hex');
-}
-
-/** Equal in time independent of where the strings differ (both are hashed to 32 bytes first). */
-export function sameSecret(expected: string, given: string): boolean {
-  const a = createHash('sha256').update(expected, 'utf8').digest();
-  const b = createHash('sha256').update(given, 'utf8').digest();
-  return timingSafeEqual(a, b);
 }
 
 export type Access = 'ok' | 'query' | 'denied';
@@ -24,11 +18,11 @@ export type Access = 'ok' | 'query' | 'denied';
 export function checkAccess(req: IncomingMessage, url: URL, token: string | undefined): Access {
   if (token === undefined) return 'ok';
   const query = url.searchParams.get('token');
-  if (query !== null) return sameSecret(token, query) ? 'query' : 'denied';
+  if (query !== null) return tokenMatches(token, query) ? 'query' : 'denied';
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-  if (bearer !== undefined) return sameSecret(token, bearer) ? 'ok' : 'denied';
+  if (bearer !== undefined) return tokenMatches(token, bearer) ? 'ok' : 'denied';
   const cookie = readCookie(req.headers.cookie ?? '', COOKIE);
-  return cookie !== undefined && sameSecret(cookieValue(token), cookie) ? 'ok' : 'denied';
+  return cookie !== undefined && tokenMatches(cookieValue(token), cookie) ? 'ok' : 'denied';
 }
 
 function readCookie(header: string, name: string): string | undefined {

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import type { Coordinator } from '@descent/coordinator';
 import { backendNames, type Checkpoint, loadCheckpoint, loadMnist, type TrainConfig } from '@descent/core';
 import type { Command } from '../command.js';
 import { dashboardFlags } from '../dashboard-flags.js';
 import { UsageError } from '../errors.js';
+import { readFlagFile } from '../flag-file.js';
 import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
 import { LiveDashboard } from '../live-dashboard.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
@@ -56,14 +56,7 @@ function readTls(certFile: string | undefined, keyFile: string | undefined) {
   if (certFile === undefined && keyFile === undefined) return undefined;
   if (certFile === undefined || keyFile === undefined)
     throw new UsageError('wss:// needs both --tls-cert FILE and --tls-key FILE');
-  const read = (flag: string, file: string) => {
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new UsageError(`cannot read --${flag} ${file}: ${(err as Error).message}`);
-    }
-  };
-  return { cert: read('tls-cert', certFile), key: read('tls-key', keyFile) };
+  return { cert: readFlagFile('tls-cert', certFile), key: readFlagFile('tls-key', keyFile) };
 }
 
 /** Addresses other machines can dial when the coordinator binds every interface. */

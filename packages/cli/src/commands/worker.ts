@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { backendNames } from '@descent/core';
 import { runWorker } from '@descent/worker';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
+import { readFlagFile } from '../flag-file.js';
 import { choiceFlag, stringFlag } from '../flags.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { scalingWorkerFlags, scalingWorkerOptions } from '../scale/worker-flags.js';
@@ -58,14 +58,7 @@ export const workerCommand: Command = {
         'descent worker needs --connect ws://HOST:PORT (the coordinator prints the exact line)',
       );
     const caFile = stringFlag(values, 'tls-ca', spec);
-    let ca: Buffer | undefined;
-    if (caFile !== undefined) {
-      try {
-        ca = readFileSync(caFile);
-      } catch (err) {
-        throw new UsageError(`cannot read --tls-ca ${caFile}: ${(err as Error).message}`);
-      }
-    }
+    const ca = caFile === undefined ? undefined : readFlagFile('tls-ca', caFile);
     const stop = new AbortController();
     const leave = () => stop.abort();
     process.once('SIGINT', leave);
