@@ -23,9 +23,15 @@ export class Series {
   }
 
   spread(): Spread {
-    if (this.n === 0) return { median: 0, p95: 0 };
-    const sorted = this.values.slice(0, this.n).sort();
-    const at = (q: number) => sorted[Math.min(this.n - 1, Math.floor(q * (this.n - 1) + 0.5))];
-    return { median: at(0.5), p95: at(0.95) };
+    return spreadOf(this.values.subarray(0, this.n));
   }
+}
+
+/** Median and p95 (nearest rank) of some numbers; zeros for none. */
+export function spreadOf(values: ArrayLike<number>): Spread {
+  const n = values.length;
+  if (n === 0) return { median: 0, p95: 0 };
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * (n - 1) + 0.5))];
+  return { median: at(0.5), p95: at(0.95) };
 }

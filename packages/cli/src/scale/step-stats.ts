@@ -1,4 +1,4 @@
-import type { StepRecord } from '@descent/coordinator';
+import { type Spread, type StepRecord, spreadOf } from '@descent/coordinator';
 
 /** The parts a step's time is split into; they add up to the step. */
 export const PHASES = [
@@ -11,21 +11,6 @@ export const PHASES = [
   'dispatch',
 ] as const;
 export type Phase = (typeof PHASES)[number];
-
-export const PHASE_HELP: Readonly<Record<Phase, string>> = {
-  compute: 'worker compute, mean over the workers that had shards',
-  imbalance: 'wait for the slowest: its compute minus the mean',
-  transfer: 'encode, transfer and decode of tasks and results, and queueing (the wait beyond compute)',
-  aggregate: 'checking results and adding them in shard order',
-  optimizer: 'dividing by B and the update rule',
-  broadcast: 'encoding the parameters once and sending them to every worker',
-  dispatch: 'drawing the batch and sending the tasks',
-};
-
-export interface Spread {
-  readonly median: number;
-  readonly p95: number;
-}
 
 /** A step's time split into PHASES, in ms. */
 export function phasesOf(record: StepRecord): Record<Phase, number> {
@@ -45,13 +30,6 @@ export function phasesOf(record: StepRecord): Record<Phase, number> {
   };
 }
 
-export function spread(values: readonly number[]): Spread {
-  if (values.length === 0) return { median: 0, p95: 0 };
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))];
-  return { median: at(0.5), p95: at(0.95) };
-}
-
 export interface StepSummary {
   readonly steps: number;
   readonly samplesPerSecond: number;
@@ -64,14 +42,14 @@ export function summarizeSteps(records: readonly StepRecord[], batch: number): S
   const steps = records.map((r) => r.timings.stepMs);
   const total = steps.reduce((a, b) => a + b, 0);
   const split = records.map(phasesOf);
-  const phases = Object.fromEntries(PHASES.map((p) => [p, spread(split.map((s) => s[p]))])) as Record<
+  const phases = Object.fromEntries(PHASES.map((p) => [p, spreadOf(split.map((s) => s[p]))])) as Record<
     Phase,
     Spread
   >;
   return {
     steps: records.length,
     samplesPerSecond: total > 0 ? (records.length * batch * 1000) / total : 0,
-    stepMs: spread(steps),
+    stepMs: spreadOf(steps),
     phases,
   };
 }
