@@ -1,10 +1,6 @@
-/** Where the coordinator and worker write their log lines. Tokens are never passed to it. */
-export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+import type { Logger } from '@descent/protocol';
+
+export type { Logger };
 
 /** Warnings and errors to stderr, the rest dropped: the default when the caller passes no logger. */
 export const stderrLogger: Logger = {

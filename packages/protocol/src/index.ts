@@ -4,6 +4,7 @@ export * from './codes.js';
 export * from './config-schema.js';
 export * from './fields.js';
 export * from './half-floats.js';
+export * from './logger.js';
 export * from './messages.js';
 export * from './param-version.js';
 export * from './protocol-error.js';

@@ -1,15 +1,11 @@
 import type { BackendName, DataSplits } from '@descent/core';
-import { DEFAULT_MAX_FRAME_BYTES } from '@descent/protocol';
+import { DEFAULT_MAX_FRAME_BYTES, type Logger } from '@descent/protocol';
+
 import type { StragglerOptions } from './straggler.js';
 import type { TraceRecorder } from './trace-recorder.js';
 import { WorkerError, WorkerErrorCode } from './worker-error.js';
 
-export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { Logger };
 
 export interface WorkerOptions {
   /** ws:// or wss:// address of the coordinator. */
