@@ -70,11 +70,6 @@ export class LiveDashboard {
     process.stderr.write(`descent: dashboard ${this.server.url}${how}\n`);
   }
 
-  /** The page's address, or null with --no-dashboard. */
-  get url(): string | null {
-    return this.server?.url ?? null;
-  }
-
   /** An observer feeding both `inner` (the run recorder) and the dashboard. */
   observe(inner: Observer): Observer {
     return {

@@ -9,8 +9,6 @@ export interface LocalWorkerOptions {
   readonly url: string;
   readonly backend: BackendName;
   readonly dataDir?: string;
-  /** Handed over in the environment, never on the command line, so it stays out of process listings. */
-  readonly token?: string;
   /** More `descent worker` flags, the same for every worker (scaling experiments). */
   readonly extraArgs?: readonly string[];
 }
@@ -41,8 +39,8 @@ export class LocalWorkers {
       if (options.extraArgs) args.push(...options.extraArgs);
       const env = { ...process.env };
       env.DESCENT_PARENT_PID = String(process.pid);
-      if (options.token) env.DESCENT_TOKEN = options.token;
-      else delete env.DESCENT_TOKEN;
+      // Local workers dial a loopback coordinator: the run's secret has no business in their environment.
+      delete env.DESCENT_TOKEN;
       const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
       if (child.stderr) {
         createInterface({ input: child.stderr }).on('line', (line) => {

@@ -104,10 +104,6 @@ export class Scheduler {
     this.maxStrikes = options.maxStrikes ?? 3;
   }
 
-  get readyCount(): number {
-    return this.workers.size;
-  }
-
   /** Shards (and ranges) each worker has had accepted, by name. */
   shardCounts(): Record<string, number> {
     const out: Record<string, number> = {};

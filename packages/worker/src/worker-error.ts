@@ -4,7 +4,6 @@ export const WorkerErrorCode = {
   badOption: 'DESCENT_ERR_BAD_OPTION',
   badDataset: 'DESCENT_ERR_BAD_DATASET',
   noDataset: 'DESCENT_ERR_NO_DATASET',
-  aborted: 'DESCENT_ERR_ABORTED',
 } as const;
 
 export class WorkerError extends Error {

@@ -1,6 +1,5 @@
 import type { BackendName, DataSplits } from '@descent/core';
 import { DEFAULT_MAX_FRAME_BYTES, type Logger } from '@descent/protocol';
-
 import type { StragglerOptions } from './straggler.js';
 import type { TraceRecorder } from './trace-recorder.js';
 import { WorkerError, WorkerErrorCode } from './worker-error.js';
