@@ -15,7 +15,7 @@ interface Peer {
   socket: WebSocket;
   closed: Promise<number>;
   first: Promise<string>;
-  tasks: { step: number; shard: number; version: number; rows: number }[];
+  tasks: { step: number; shard: number; end: number; version: number; rows: number }[];
 }
 
 function peer(url: string): Peer {
@@ -26,8 +26,8 @@ function peer(url: string): Peer {
   socket.on('message', (data: Buffer) => {
     const m = decode(data, { accept: COORDINATOR_KINDS });
     if (m.ok && m.message.kind === 'task') {
-      const { step, shard, version, indices } = m.message;
-      tasks.push({ step, shard, version, rows: indices.length });
+      const { step, shard, end, version, indices } = m.message;
+      tasks.push({ step, shard, end, version, rows: indices.length });
     }
   });
   const first = new Promise<string>((resolve) => {

@@ -52,6 +52,7 @@ export function malformedFrame(rng: FuzzRng, paramCount: number, step: number): 
       kind: 'result',
       step,
       shard: rng.int(8),
+      end: rng.int(9),
       version: rng.int(2 ** 32),
       grad: new Float32Array(paramCount),
       stats: new Float32Array(0),
@@ -92,7 +93,7 @@ export function malformedFrame(rng: FuzzRng, paramCount: number, step: number): 
     case 7:
       return result({ step: rng.pick([0, step + 1 + rng.int(1000), Math.max(0, step - 1 - rng.int(5))]) });
     case 8:
-      return result({ shard: 1000 + rng.int(1000) });
+      return result({ shard: 1000 + rng.int(1000), end: 2000 + rng.int(1000) });
     default:
       return encode({
         kind: 'evalResult',

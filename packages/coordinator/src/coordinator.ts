@@ -1,6 +1,6 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { packDataset, saveCheckpoint, sha256Hex } from '@descent/core';
+import { packDataset, saveCheckpoint, sha256Hex, treeNodes } from '@descent/core';
 import {
   checkEvalResult,
   checkResult,
@@ -10,6 +10,7 @@ import {
   type EvalResult,
   type EvalTask,
   encode,
+  FramePool,
   type Params,
   type Result,
   type Task,
@@ -62,6 +63,8 @@ export class Coordinator implements LinkListener {
   private over = false;
   private isClosed = false;
   private packed: Uint8Array | null = null;
+  /** Buffers for the parameter broadcast, reused once every worker's socket has sent it. */
+  private readonly frames = new FramePool();
   private readyWaiters: (() => void)[] = [];
   private mostWorkers = 0;
   private lastEval: EvalRecord | null = null;
@@ -395,19 +398,21 @@ export class Coordinator implements LinkListener {
     const paramCount = this.state.net.params.length;
     const statsCount = this.state.net.stats.length;
     const tasks: Task[] = [];
-    const rows = this.state.ranges.map((r) => r.end - r.start);
+    const rows: number[] = [];
+    const owners: WorkerLink[] = [];
 
     const spec = {
       step: 0,
       tasks,
       rows,
+      owners,
       validate: (index: number, result: Result): Rejection | null => {
         const t0 = performance.now();
         try {
           if (result.version !== this.state.version) {
             return {
               code: ErrorCode.versionMismatch,
-              message: `result for step ${result.step} shard ${index} was computed with parameter version ${result.version}, expected ${this.state.version}`,
+              message: `result for step ${result.step} shards ${result.shard}-${result.end - 1} was computed with parameter version ${result.version}, expected ${this.state.version}`,
               resync: true,
             };
           }
@@ -421,7 +426,8 @@ export class Coordinator implements LinkListener {
       accept: (index: number, result: Result, link: WorkerLink): void => {
         const t0 = performance.now();
         this.state.accumulator.accept(
-          index,
+          result.shard,
+          result.end,
           result.grad,
           result.stats,
           result.lossSum,
@@ -453,14 +459,33 @@ export class Coordinator implements LinkListener {
         computeMs.clear();
         aggregateMs = 0;
         tasks.length = 0;
-        for (const r of this.state.ranges) {
-          tasks.push({
-            kind: 'task',
-            step,
-            shard: r.shard,
-            version: this.state.version,
-            indices: this.state.indices.subarray(r.start, r.end),
-          });
+        rows.length = 0;
+        owners.length = 0;
+        const { ranges } = this.state;
+        for (const run of this.scheduler.split(ranges.length)) {
+          // A 16-bit wire rounds what it carries, so it carries single shards: rounding a sum of several
+          // would make the weights depend on how shards were grouped, i.e. on the number of workers.
+          const nodes =
+            this.opts.gradWire === 'f32'
+              ? treeNodes(run.first, run.end, ranges.length)
+              : Array.from({ length: run.end - run.first }, (_, i) => ({
+                  first: run.first + i,
+                  end: run.first + i + 1,
+                }));
+          for (const node of nodes) {
+            const start = ranges[node.first].start;
+            const end = ranges[node.end - 1].end;
+            tasks.push({
+              kind: 'task',
+              step,
+              shard: node.first,
+              end: node.end,
+              version: this.state.version,
+              indices: this.state.indices.subarray(start, end),
+            });
+            rows.push(end - start);
+            owners.push(run.link);
+          }
         }
         spec.step = step;
         const round = this.scheduler.run(spec);
@@ -631,10 +656,12 @@ export class Coordinator implements LinkListener {
   /** The new parameters, encoded once and sent to every admitted worker. */
   private broadcast(): void {
     const message = this.paramsMessage();
-    let frame: Uint8Array | null = null;
+    let sockets = 0;
+    for (const link of this.links.values()) if (link.type === 'socket') sockets++;
+    const { frame, sent } =
+      sockets > 0 ? this.frames.encode(message, sockets) : { frame: EMPTY, sent: undefined };
     for (const link of this.links.values()) {
-      if (link.type === 'socket') frame ??= encode(message);
-      link.sendEncoded(frame ?? EMPTY, message);
+      link.sendEncoded(frame, message, link.type === 'socket' ? sent : undefined);
     }
   }
 

@@ -60,8 +60,9 @@ export class InProcessLink implements WorkerLink {
     }
   }
 
-  sendEncoded(_frame: Uint8Array, message: CoordinatorMessage): void {
+  sendEncoded(_frame: Uint8Array, message: CoordinatorMessage, sent?: () => void): void {
     this.send(message);
+    sent?.();
   }
 
   close(reason: string): void {

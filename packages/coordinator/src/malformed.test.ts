@@ -87,6 +87,7 @@ describe('malformed input', () => {
           kind: 'result',
           step: m.step,
           shard: m.shard,
+          end: m.end,
           version: m.version,
           grad: new Float32Array(paramCount),
           stats: new Float32Array(0),
@@ -98,7 +99,7 @@ describe('malformed input', () => {
         const variants: Result[] = [
           { ...base, grad: new Float32Array(paramCount).fill(Number.NaN) },
           { ...base, grad: new Float32Array(paramCount + 1) },
-          { ...base, shard: m.shard + 100 },
+          { ...base, shard: m.shard + 100, end: m.end + 100 },
           { ...base, version: (m.version + 1) >>> 0 },
         ];
         peer.socket.send(encode(variants[n++ % variants.length]));

@@ -22,6 +22,8 @@ export interface RoundSpec<T extends AnyTask, R extends AnyResult> {
   readonly tasks: readonly T[];
   /** Rows each task covers: the unit of work for balancing and speed. */
   readonly rows: readonly number[];
+  /** The worker each task goes to first, from `split`; default: counts balanced by measured speed. */
+  readonly owners?: readonly WorkerLink[];
   /** Deadline of one job of this round; default the scheduler's taskTimeoutMs. */
   readonly timeoutMs?: number;
   /** Checks a result for the job at `index` beyond step/assignment/duplicates; null accepts it. */
@@ -120,6 +122,32 @@ export class Scheduler {
     return out;
   }
 
+  /**
+   * Cuts `units` consecutive units (a step's micro-shards) into one contiguous run per ready worker, in
+   * proportion to its measured training speed. Cuts are rounded to multiples of a power-of-two grain, so runs
+   * fall on few nodes of the shard tree (two equal workers get one node each); a worker may get none.
+   */
+  split(units: number): { link: WorkerLink; first: number; end: number }[] {
+    const states = [...this.workers.values()];
+    const counts = balance(
+      units,
+      states.map((w) => w.speed.task),
+    );
+    let grain = 1;
+    while (grain * 2 * 2 * states.length <= units) grain *= 2;
+    const out: { link: WorkerLink; first: number; end: number }[] = [];
+    let exact = 0;
+    let first = 0;
+    states.forEach((w, i) => {
+      exact += counts[i];
+      const end =
+        i === states.length - 1 ? units : Math.max(first, Math.min(units, Math.round(exact / grain) * grain));
+      if (end > first) out.push({ link: w.link, first, end });
+      first = end;
+    });
+    return out;
+  }
+
   addWorker(link: WorkerLink): void {
     if (this.workers.has(link)) return;
     const known = [...this.workers.values()];
@@ -195,19 +223,33 @@ export class Scheduler {
       };
       this.round = round;
       const states = [...this.workers.values()];
-      const counts = balance(
-        round.jobs.length,
-        states.map((w) => w.speed[round.kind]),
-      );
-      let next = 0;
+      for (const w of states) w.pending = 0;
       const primary: number[] = [];
-      states.forEach((w, i) => {
-        w.pending = 0;
-        for (let k = 0; k < counts[i]; k++) {
-          primary.push(i);
-          this.assign(round, round.jobs[next++], w.link, 'scheduled');
-        }
-      });
+      if (spec.owners) {
+        round.jobs.forEach((job, j) => {
+          const owner = spec.owners![j];
+          const to = this.workers.has(owner) ? owner : this.pickFor(job);
+          primary.push(
+            Math.max(
+              0,
+              states.findIndex((w) => w.link === to),
+            ),
+          );
+          if (to) this.assign(round, job, to, 'scheduled');
+        });
+      } else {
+        const counts = balance(
+          round.jobs.length,
+          states.map((w) => w.speed[round.kind]),
+        );
+        let next = 0;
+        states.forEach((w, i) => {
+          for (let k = 0; k < counts[i]; k++) {
+            primary.push(i);
+            this.assign(round, round.jobs[next++], w.link, 'scheduled');
+          }
+        });
+      }
       if (round.kind === 'task') this.assignBackups(round, states, primary);
       this.timer = setInterval(
         () => this.checkDeadlines(),
@@ -225,7 +267,7 @@ export class Scheduler {
   handle(link: WorkerLink, result: AnyResult): void {
     const round = this.round;
     const kind = result.kind === 'result' ? 'task' : 'evalTask';
-    const index = result.kind === 'result' ? result.shard : result.id;
+    const index = result.kind === 'result' ? `${result.shard}-${result.end}` : `${result.id}`;
     const state = this.workers.get(link);
     const wasAsked = state?.outstanding.delete(jobKey(kind, result.step, index)) ?? false;
     if (!round || round.kind !== kind || round.step !== result.step) {
@@ -243,7 +285,12 @@ export class Scheduler {
       );
       return;
     }
-    const job = round.jobs[index];
+    const job =
+      result.kind === 'result'
+        ? round.jobs.find(
+            (j) => j.task.kind === 'task' && j.task.shard === result.shard && j.task.end === result.end,
+          )
+        : round.jobs[result.id];
     if (!job?.assignees.has(link)) {
       this.reject(
         link,
@@ -269,7 +316,8 @@ export class Scheduler {
       if (state) state.pending = Math.max(0, state.pending - job.rows);
       return;
     }
-    const rejection = round.spec.validate(index, result, link);
+    const position = round.jobs.indexOf(job);
+    const rejection = round.spec.validate(position, result, link);
     if (rejection) {
       if (rejection.resync) {
         this.options.emit({
@@ -324,10 +372,10 @@ export class Scheduler {
       return;
     }
     job.done = true;
-    round.spec.accept(index, result, link);
+    round.spec.accept(position, result, link);
     if (state) {
       state.pending = Math.max(0, state.pending - job.rows);
-      state.shards++;
+      state.shards += job.task.kind === 'task' ? job.task.end - job.task.shard : 1;
       const sample = job.rows / Math.max(result.computeMs, 0.01);
       const s = state.speed[kind];
       state.speed[kind] = s > 0 ? (1 - SPEED_EMA) * s + SPEED_EMA * sample : sample;
@@ -480,14 +528,15 @@ export class Scheduler {
   }
 }
 
-function jobIndex(task: AnyTask): number {
-  return task.kind === 'task' ? task.shard : task.id;
+function jobIndex(task: AnyTask): string {
+  return task.kind === 'task' ? `${task.shard}-${task.end}` : `${task.id}`;
 }
 
-function jobKey(kind: AnyTask['kind'], step: number, index: number): string {
+function jobKey(kind: AnyTask['kind'], step: number, index: string): string {
   return `${kind}:${step}:${index}`;
 }
 
 function describe(task: AnyTask): string {
-  return task.kind === 'task' ? `shard ${task.shard}` : `${task.split} rows ${task.start}-${task.end}`;
+  if (task.kind === 'evalTask') return `${task.split} rows ${task.start}-${task.end}`;
+  return task.end - task.shard === 1 ? `shard ${task.shard}` : `shards ${task.shard}-${task.end - 1}`;
 }

@@ -61,20 +61,22 @@ export class SocketLink implements WorkerLink {
     if (this.socket.readyState === this.socket.OPEN) this.transmit(encode(message));
   }
 
-  sendEncoded(frame: Uint8Array): void {
-    if (this.socket.readyState === this.socket.OPEN) this.transmit(frame);
+  sendEncoded(frame: Uint8Array, _message?: CoordinatorMessage, sent?: () => void): void {
+    if (this.socket.readyState === this.socket.OPEN) this.transmit(frame, sent);
+    else sent?.();
   }
 
-  private transmit(frame: Uint8Array, then?: () => void): void {
+  /** Sends `frame` (after the simulated link's delay, if any); `sent` once ws is done with its bytes. */
+  private transmit(frame: Uint8Array, sent?: () => void): void {
     const socket = this.socket;
+    const done = sent ? () => sent() : undefined;
     if (!this.shaper) {
-      socket.send(frame);
-      then?.();
+      socket.send(frame, done);
       return;
     }
     this.shaper.out.push(frame.byteLength, () => {
-      if (socket.readyState === socket.OPEN) socket.send(frame);
-      then?.();
+      if (socket.readyState === socket.OPEN) socket.send(frame, done);
+      else sent?.();
     });
   }
 

@@ -18,8 +18,11 @@ export interface WorkerLink {
   readonly type: 'socket' | 'in-process';
   /** Sends one message. */
   send(message: CoordinatorMessage): void;
-  /** Sends a message already encoded once for every worker (the broadcast); `frame` is `encode(message)`. */
-  sendEncoded(frame: Uint8Array, message: CoordinatorMessage): void;
+  /**
+   * Sends a message already encoded once for every worker (the broadcast); `frame` is `encode(message)`.
+   * `sent` is called once the frame's bytes are no longer needed (at once when it is not sent).
+   */
+  sendEncoded(frame: Uint8Array, message: CoordinatorMessage, sent?: () => void): void;
   /** Ends the link; `listener.closed` follows. */
   close(reason: string): void;
 }

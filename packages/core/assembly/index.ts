@@ -2,6 +2,7 @@
 // the host owns and allocates; this module keeps no state and allocates nothing.
 import { denseGemm } from './dense';
 import { countNonzero, sparseGemmNN, sparseGemmTN, sparseTNScratchBytes } from './sparse';
+import { denseGemmTNTree, denseTreeScratchBytes, sparseGemmTNTree, sparseTreeScratchBytes, sumRowsTree as sumRowsTreeFrom } from './tree';
 
 export {
   addBias,
@@ -32,6 +33,41 @@ const SPARSE_MAX_DENSITY: f64 = 0.5;
 const SPARSE_MIN_N: i32 = 8;
 const SPARSE_MIN_K: i32 = 4;
 const DENSITY_SAMPLE: i32 = 4096;
+
+@inline
+function worthSkipping(n: i32, k: i32, a: usize, total: i32): bool {
+  return n >= SPARSE_MIN_N && k >= SPARSE_MIN_K && <f64>countNonzero(a, total) <= <f64>total * SPARSE_MAX_DENSITY;
+}
+
+/** Bytes of scratch `gemmTNTree` needs. */
+export function gemmTNTreeScratchBytes(m: i32, n: i32, k: i32, segments: i32): i32 {
+  return max(sparseTreeScratchBytes(m, n, k, segments), denseTreeScratchBytes(m, n, segments));
+}
+
+/**
+ * C(m×n) = Aᵀ·B over k rows (A stored k×m) cut into segments at `bounds` (segments + 1 row offsets), each
+ * segment summed on its own and the sums combined in the fixed pairwise tree (see tree.ts).
+ */
+export function gemmTNTree(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, bounds: usize, segments: i32, scratch: usize): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    memory.fill(c, 0, <usize>m * <usize>n * 4);
+    return;
+  }
+  if (worthSkipping(n, k, a, m * k)) sparseGemmTNTree(m, n, k, a, b, c, bounds, segments, scratch);
+  else denseGemmTNTree(m, n, a, b, c, bounds, 0, segments, scratch);
+}
+
+/** Bytes of scratch `sumRowsTree` needs. */
+export function sumRowsTreeScratchBytes(cols: i32, segments: i32): i32 {
+  const levels = segments > 1 ? 32 - clz(segments - 1) : 0;
+  return levels * (((cols << 2) + 15) & ~15) + 16;
+}
+
+/** out = Σ rows of x, per segment from +0 in row order, the segment sums combined in the pairwise tree. */
+export function sumRowsTree(x: usize, cols: i32, out: usize, bounds: usize, segments: i32, scratch: usize): void {
+  sumRowsTreeFrom(x, cols, out, bounds, 0, segments, scratch);
+}
 
 /** Bytes of scratch `gemm` needs. */
 export function gemmScratchBytes(transA: bool, transB: bool, m: i32, n: i32, k: i32): i32 {
@@ -71,12 +107,7 @@ export function gemm(
     b = scratch;
     list = scratch + <usize>((k * n * 4 + 15) & ~15);
   }
-  const total = m * k;
-  if (
-    n >= SPARSE_MIN_N &&
-    k >= SPARSE_MIN_K &&
-    <f64>countNonzero(a, total) <= <f64>total * SPARSE_MAX_DENSITY
-  ) {
+  if (worthSkipping(n, k, a, m * k)) {
     if (transA) sparseGemmTN(m, n, k, a, b, c, acc, list);
     else sparseGemmNN(m, n, k, a, b, c, acc, list);
     return;

@@ -180,7 +180,7 @@ function gatherChunk(list: usize, count: i32, b: usize, c: usize, acc: bool, vec
 // A row of n columns is cut into passes of at most 8 vectors, as even as possible (50 → 7 + 6 vectors),
 // so no pass is a short one whose few accumulator chains would stall on add latency.
 
-function gatherRow(list: usize, count: i32, b: usize, c: usize, n: i32, acc: bool): void {
+export function gatherRow(list: usize, count: i32, b: usize, c: usize, n: i32, acc: bool): void {
   const vecs = (n + 3) >> 2;
   let passes = (vecs + MAX_VECS - 1) / MAX_VECS;
   let done = 0;
@@ -207,7 +207,7 @@ export function sparseGemmNN(m: i32, n: i32, k: i32, a: usize, b: usize, c: usiz
  * Lists the nonzeros of each column of a rows×cols matrix: column j's (row·stride, value) entries, in row
  * order, at lists + j·rows·8, their number at counts + j·4.
  */
-function listColumns(a: usize, rows: i32, cols: i32, stride: usize, counts: usize, lists: usize): void {
+export function listColumns(a: usize, rows: i32, cols: i32, stride: usize, counts: usize, lists: usize): void {
   const listBytes = <usize>rows << 3;
   memory.fill(counts, 0, <usize>cols << 2);
   const zero = f32x4.splat(0);

@@ -56,6 +56,7 @@ export * from './rng.js';
 export * from './tensor/backend.js';
 export * from './tensor/create.js';
 export * from './tensor/js-backend.js';
+export * from './tensor/pairwise.js';
 export * from './tensor/wasm/wasm-backend-error.js';
 export * from './tensor/wasm-backend.js';
 // the training step
@@ -64,4 +65,5 @@ export * from './train/apply.js';
 export * from './train/config.js';
 export * from './train/local-trainer.js';
 export * from './train/shard-computer.js';
+export * from './train/shard-tree.js';
 export * from './train/shards.js';

@@ -7,6 +7,7 @@ const result = (grad: Float32Array, rows = 3): Result => ({
   kind: 'result',
   step: 1,
   shard: 0,
+  end: 1,
   version: 1,
   grad,
   stats: new Float32Array(0),

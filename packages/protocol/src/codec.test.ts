@@ -24,6 +24,24 @@ describe('encode/decode', () => {
     }
   });
 
+  it('writes a large array last and 4-byte aligned, so an aligned frame is read in place', () => {
+    for (const length of [1024, 1025, 39_760]) {
+      const grad = Float32Array.from({ length }, (_, i) => i * 0.5 - 7);
+      for (const name of ['w', 'worker-with-a-long-name']) {
+        const message = { ...examples[5], grad } as (typeof examples)[number];
+        const frame = encode(message);
+        expect(frame.byteOffset).toBe(0);
+        expect((frame.length - grad.byteLength) % 4).toBe(0);
+        const out = decode(frame, { accept: ['result'] });
+        if (!out.ok || out.message.kind !== 'result') throw new Error(`decode failed for ${name}`);
+        expect(out.message.grad.buffer).toBe(frame.buffer);
+        expect(out.message).toEqual(message);
+        // Any msgpack reader takes it: the pad is an ordinary field the schema drops.
+        expect(plain.unpack(frame)).toMatchObject({ kind: 'result', pad: expect.any(String) });
+      }
+    }
+  });
+
   it('gives back Float32Array and Int32Array of the right length, aligned or not', () => {
     const grad = new Float32Array([1.5, -2.25, 3e-8, 7]);
     const frame = encode({ ...examples[5], grad } as (typeof examples)[number]);

@@ -3,6 +3,7 @@ export * from './codec.js';
 export * from './codes.js';
 export * from './config-schema.js';
 export * from './fields.js';
+export * from './frame-pool.js';
 export * from './half-floats.js';
 export * from './logger.js';
 export * from './messages.js';

@@ -45,20 +45,28 @@ export const refusedSchema = z.object({
 /** worker → coordinator: data loaded and net built; it may be given tasks now. */
 export const readySchema = z.object({ kind: z.literal('ready') });
 
-/** coordinator → worker: compute the gradient sum of one micro-shard with the params of `step`. */
+/**
+ * coordinator → worker: compute the gradient sums of micro-shards [shard, end), a node of the step's pairwise
+ * shard tree, with the params of `step`; `indices` are those shards' rows of the batch.
+ */
 export const taskSchema = z.object({
   kind: z.literal('task'),
   step: stepNumber,
   shard: count,
+  end: count,
   version: uint32,
   indices: int32s,
 });
 
-/** worker → coordinator: one micro-shard's sums. `version` is the worker's own hash of the params it used. */
+/**
+ * worker → coordinator: the sums of the node [shard, end) of micro-shards, added along the tree. `version` is
+ * the worker's own hash of the params it used.
+ */
 export const resultSchema = z.object({
   kind: z.literal('result'),
   step: stepNumber,
   shard: count,
+  end: count,
   version: uint32,
   grad: float32s,
   stats: float32s,

@@ -43,11 +43,12 @@ export const examples: Message[] = [
   },
   { kind: 'refused', code: 'DESCENT_ERR_RUN_FULL', message: 'full' },
   { kind: 'ready' },
-  { kind: 'task', step: 4, shard: 1, version: 9, indices: new Int32Array([5, 6, 7]) },
+  { kind: 'task', step: 4, shard: 1, end: 2, version: 9, indices: new Int32Array([5, 6, 7]) },
   {
     kind: 'result',
     step: 4,
     shard: 1,
+    end: 2,
     version: 9,
     grad: new Float32Array([0.5, -1]),
     stats: new Float32Array(0),

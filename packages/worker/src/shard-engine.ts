@@ -3,8 +3,10 @@ import {
   buildNet,
   createBackend,
   type DataSplits,
+  isTreeNode,
   type Net,
   ShardComputer,
+  shardRanges,
   type TrainConfig,
 } from '@descent/core';
 import { type EvalResult, type EvalTask, paramVersion, type Result, type Task } from '@descent/protocol';
@@ -15,7 +17,7 @@ export interface ShardEngineOptions {
   readonly data: DataSplits;
   /** The coordinator's full-hash period for param versions (from `welcome`). */
   readonly fullHashEvery: number;
-  /** Rows per forward call in evaluation; training shards need only ceil(batch / shards). */
+  /** Rows per forward call in evaluation; training takes up to a whole batch in one call. */
   readonly evalChunkRows?: number;
 }
 
@@ -34,10 +36,14 @@ export class ShardEngine {
 
   constructor(options: ShardEngineOptions) {
     const { config } = options;
-    const shardRows = Math.ceil(config.batch / config.shards);
-    const maxRows = Math.max(shardRows, options.evalChunkRows ?? 1000);
+    const maxRows = Math.max(config.batch, options.evalChunkRows ?? 1000);
     this.net = buildNet(config.model, createBackend(options.backend), config.seed, maxRows);
-    this.computer = new ShardComputer(this.net, options.data.train, config.seed);
+    this.computer = new ShardComputer(
+      this.net,
+      options.data.train,
+      config.seed,
+      shardRanges(config.batch, config.shards),
+    );
     this.data = options.data;
     this.fullHashEvery = options.fullHashEvery;
   }
@@ -69,14 +75,22 @@ export class ShardEngine {
     return this.currentVersion === expected;
   }
 
-  /** One micro-shard's sums. `grad` and `stats` are views of the net's buffers, valid until the next call. */
+  /** The rows of the batch node [first, end) covers, or null when it is not a node of this run's tree. */
+  nodeRows(first: number, end: number): number | null {
+    const { ranges } = this.computer;
+    if (!isTreeNode(first, end, ranges.length)) return null;
+    return ranges[end - 1].end - ranges[first].start;
+  }
+
+  /** One node's sums. `grad` and `stats` are buffers of the engine's, valid until the next call. */
   compute(task: Task): Result {
     const started = performance.now();
-    const out = this.computer.computeGradient(task.step, task.shard, task.indices);
+    const out = this.computer.computeNode(task.step, task.shard, task.end, task.indices);
     return {
       kind: 'result',
       step: task.step,
       shard: task.shard,
+      end: task.end,
       version: this.currentVersion,
       grad: out.grad,
       stats: out.stats,

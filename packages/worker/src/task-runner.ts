@@ -1,12 +1,12 @@
-import { encode, type GradWire, packHalf, type Result, type Task } from '@descent/protocol';
+import { FramePool, type GradWire, packHalf, type Result, type Task } from '@descent/protocol';
 import type { ShardEngine } from './shard-engine.js';
 import type { Straggler } from './straggler.js';
 import type { TraceRecorder } from './trace-recorder.js';
 
 export interface TaskRunnerOptions {
   readonly engine: ShardEngine;
-  /** Sends one encoded frame to the coordinator. */
-  readonly send: (frame: Uint8Array) => void;
+  /** Sends one encoded frame to the coordinator, then calls `sent` once its bytes are no longer needed. */
+  readonly send: (frame: Uint8Array, sent: () => void) => void;
   /** Called once per micro-shard computed. */
   readonly computed: () => void;
   readonly wire: GradWire;
@@ -26,6 +26,8 @@ export class TaskRunner {
   private heldStep = -1;
   private holdUntil = 0;
   private idleSince = performance.now();
+  /** Result frames are gradient-sized every step: their buffers are reused. */
+  private readonly frames = new FramePool();
 
   constructor(private readonly options: TaskRunnerOptions) {}
 
@@ -58,9 +60,13 @@ export class TaskRunner {
     trace?.span('wait', this.idleSince, t0);
     const result = engine.compute(task);
     const t1 = performance.now();
-    const frame = encode(this.onWire(result));
+    const { frame, sent } = this.frames.encode(this.onWire(result));
     const t2 = performance.now();
-    trace?.span('compute', t0, t1, { step: task.step, shard: task.shard, rows: result.rows });
+    trace?.span('compute', t0, t1, {
+      step: task.step,
+      shards: `${task.shard}-${task.end - 1}`,
+      rows: result.rows,
+    });
     trace?.span('encode', t1, t2, { bytes: frame.byteLength });
     this.options.computed();
     const hold = this.holdUntil - t2;
@@ -68,19 +74,19 @@ export class TaskRunner {
       setTimeout(() => {
         const t3 = performance.now();
         trace?.span('straggle', t2, t3, { step: task.step });
-        this.transmit(frame, task);
+        this.transmit(frame, sent, task);
       }, hold);
       this.idleSince = t2;
       return;
     }
-    this.transmit(frame, task);
+    this.transmit(frame, sent, task);
   }
 
-  private transmit(frame: Uint8Array, task: Task): void {
+  private transmit(frame: Uint8Array, sent: () => void, task: Task): void {
     const t0 = performance.now();
-    this.options.send(frame);
+    this.options.send(frame, sent);
     const t1 = performance.now();
-    this.options.trace?.span('send', t0, t1, { step: task.step, shard: task.shard });
+    this.options.trace?.span('send', t0, t1, { step: task.step, shards: `${task.shard}-${task.end - 1}` });
     this.idleSince = t1;
   }
 

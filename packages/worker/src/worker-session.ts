@@ -260,8 +260,9 @@ export class WorkerSession {
     const { straggler, trace } = this.options;
     this.runner = new TaskRunner({
       engine: this.engine,
-      send: (frame) => {
-        if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+      send: (frame, sent) => {
+        if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame, () => sent());
+        else sent();
       },
       computed: () => this.state.shards++,
       wire: welcome.wire ?? 'f32',
@@ -279,6 +280,18 @@ export class WorkerSession {
         kind: 'error',
         code: ErrorCode.unexpectedMessage,
         message: 'task before the worker is ready',
+      });
+      return;
+    }
+    const rows = engine.nodeRows(task.shard, task.end);
+    if (rows === null || rows !== task.indices.length) {
+      this.send({
+        kind: 'error',
+        code: ErrorCode.badMessage,
+        message:
+          rows === null
+            ? `task shards [${task.shard}, ${task.end}) are not a node of this run's shard tree`
+            : `task shards [${task.shard}, ${task.end}) hold ${rows} rows, but ${task.indices.length} indices came`,
       });
       return;
     }

@@ -1,4 +1,11 @@
-import { buildNet, createBackend, loadCheckpoint, loadMnist, ShardComputer } from '@descent/core';
+import {
+  buildNet,
+  createBackend,
+  loadCheckpoint,
+  loadMnist,
+  ShardComputer,
+  shardRanges,
+} from '@descent/core';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { stringFlag } from '../flags.js';
@@ -29,7 +36,12 @@ export const evalCommand: Command = {
     }
     net.params.set(ckpt.params);
     net.stats.set(ckpt.stats);
-    const computer = new ShardComputer(net, data.train, ckpt.config.seed);
+    const computer = new ShardComputer(
+      net,
+      data.train,
+      ckpt.config.seed,
+      shardRanges(ckpt.config.batch, ckpt.config.shards),
+    );
     const test = computer.evaluate(data.test);
     const train = computer.evaluate(data.train);
     const result = {

@@ -36,6 +36,11 @@ export abstract class ElementwiseActivation implements Layer {
     return this.dx;
   }
 
+  /** Row by row already, with no parameters: the same as `backward`. */
+  backwardSegmented(dout: Float32Array, rows: number): Float32Array {
+    return this.backward(dout, rows);
+  }
+
   dispose(): void {
     this.backend.free(this.out);
     this.backend.free(this.dx);

@@ -65,6 +65,21 @@ export class Affine implements Layer {
     return this.dx;
   }
 
+  backwardSegmented(dout: Float32Array, rows: number, bounds: Int32Array, segments: number): Float32Array {
+    if (this.dx === null)
+      throw new Error('Affine: built without inputGrad, so backward has no dx; call backwardParamsSegmented');
+    this.backwardParamsSegmented(dout, rows, bounds, segments);
+    this.backend.gemm(false, true, rows, this.inputSize, this.outputSize, dout, this.W, this.dx, false);
+    return this.dx;
+  }
+
+  /** dW and db summed per micro-shard and added along the pairwise tree, for a first layer. */
+  backwardParamsSegmented(dout: Float32Array, rows: number, bounds: Int32Array, segments: number): void {
+    checkBackwardRows('Affine', rows, this.rows);
+    this.backend.gemmTNTree(this.inputSize, this.outputSize, rows, this.x!, dout, this.dW, bounds, segments);
+    this.backend.sumRowsTree(dout, this.outputSize, this.db, bounds, segments);
+  }
+
   /** The parameter gradients alone (dW, db), for a first layer whose dx nobody needs. */
   backwardParams(dout: Float32Array, rows: number): void {
     checkBackwardRows('Affine', rows, this.rows);

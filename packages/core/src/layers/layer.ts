@@ -9,6 +9,12 @@ import type { Rng } from '../rng.js';
 export interface Layer {
   forward(x: Float32Array, rows: number, mode: Mode, rng?: Rng): Float32Array;
   backward(dout: Float32Array, rows: number): Float32Array;
+  /**
+   * `backward` over rows cut into micro-shards at `bounds` (segments + 1 row offsets): parameter gradients
+   * summed per shard and the sums added along the pairwise tree. Only layers whose forward treats each row
+   * on its own have it; a net whose layers all do computes a whole node of shards in one pass.
+   */
+  backwardSegmented?(dout: Float32Array, rows: number, bounds: Int32Array, segments: number): Float32Array;
   /** Gives the layer's own buffers back to the backend (parameter views belong to the net). */
   dispose(): void;
 }

@@ -51,6 +51,20 @@ export interface Net {
    * of per-sample gradients (not the mean: the step divides by the global batch size once) and `statsSum`.
    */
   gradientSum(x: Float32Array, labels: Int32Array, rows: number, rng: Rng): ShardOutcome;
+  /** Whether `gradientSegmented` can run: every layer treats rows independently (no dropout, no batch norm). */
+  readonly segmentable: boolean;
+  /**
+   * `gradientSum` over several consecutive micro-shards at once (rows cut at `bounds`, segments + 1
+   * offsets): `grads` gets each shard's sum added along the pairwise tree, the bits that computing the shards
+   * one by one and adding them that way would give. Throws unless `segmentable`.
+   */
+  gradientSegmented(
+    x: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    bounds: Int32Array,
+    segments: number,
+  ): ShardOutcome;
   /** Forward only, eval mode: loss sum and correct count. */
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome;
   /** Moves the running statistics toward `statsSum / batchSize` (batch-norm momentum); no-op without batch norm. */

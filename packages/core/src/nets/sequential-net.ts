@@ -129,6 +129,35 @@ export class SequentialNet implements Net {
     return { lossSum, correct };
   }
 
+  get segmentable(): boolean {
+    const [first, ...rest] = this.layers;
+    return first instanceof Affine && rest.every((layer) => layer.backwardSegmented !== undefined);
+  }
+
+  gradientSegmented(
+    x: Float32Array,
+    labels: Int32Array,
+    rows: number,
+    bounds: Int32Array,
+    segments: number,
+  ): ShardOutcome {
+    const first = this.layers[0];
+    if (!this.segmentable || !(first instanceof Affine)) {
+      throw new Error(
+        'gradientSegmented: this net has layers (dropout, batch norm) that need one shard at a time',
+      );
+    }
+    const logits = this.predict(x, rows, 'train');
+    const lossSum = this.lossLayer.forwardSegmented(logits, labels, rows, bounds, segments);
+    const correct = this.backend.countCorrect(logits, labels, rows, this.outputSize);
+    let dout = this.lossLayer.backward(rows, 1);
+    for (let i = this.layers.length - 1; i > 0; i--) {
+      dout = this.layers[i].backwardSegmented!(dout, rows, bounds, segments);
+    }
+    first.backwardParamsSegmented(dout, rows, bounds, segments);
+    return { lossSum, correct };
+  }
+
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome {
     const logits = this.predict(x, rows, 'eval');
     const lossSum = this.lossLayer.forward(logits, labels, rows);

@@ -24,6 +24,23 @@ export interface Backend {
     c: Float32Array,
     accumulate: boolean,
   ): void;
+  /**
+   * C(m×n) = Aᵀ·B over the k rows of A (stored k×m) and B, cut into `segments` at `bounds` (segments + 1
+   * row offsets, 0 … k): each segment's product summed on its own, the segment sums added along the
+   * pairwise tree (pairwise.ts). A weight gradient over several micro-shards at once.
+   */
+  gemmTNTree(
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    bounds: Int32Array,
+    segments: number,
+  ): void;
+  /** out[j] = Σ_i x[i, j] per segment, the segment sums added along the pairwise tree: a bias gradient. */
+  sumRowsTree(x: Float32Array, cols: number, out: Float32Array, bounds: Int32Array, segments: number): void;
   /** x[i, j] += bias[j] for a rows×cols matrix, in place. */
   addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): void;
   /** out[j] = Σ_i x[i, j] (or += when `accumulate`): the bias gradient. */

@@ -1,5 +1,6 @@
 import { PIXEL_TO_UNIT } from '../data/batch.js';
 import type { Backend } from './backend.js';
+import { checkSegments, pairwiseSplit } from './pairwise.js';
 
 /**
  * The plain TypeScript backend: the readable reference every other backend is tested against. Loops are
@@ -86,6 +87,60 @@ export class JsBackend implements Backend {
       const xi = i * cols;
       for (let j = 0; j < cols; j++) x[xi + j] += bias[j];
     }
+  }
+
+  gemmTNTree(
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    bounds: Int32Array,
+    segments: number,
+  ): void {
+    checkSegments(bounds, segments, k, 'gemmTNTree');
+    this.segmentTree(c, m * n, 0, segments, (first, out) => {
+      const r0 = bounds[first];
+      this.gemm(
+        true,
+        false,
+        m,
+        n,
+        bounds[first + 1] - r0,
+        a.subarray(r0 * m),
+        b.subarray(r0 * n),
+        out,
+        false,
+      );
+    });
+  }
+
+  sumRowsTree(x: Float32Array, cols: number, out: Float32Array, bounds: Int32Array, segments: number): void {
+    checkSegments(bounds, segments, bounds[segments], 'sumRowsTree');
+    this.segmentTree(out, cols, 0, segments, (first, into) => {
+      const r0 = bounds[first];
+      this.sumRows(x.subarray(r0 * cols), bounds[first + 1] - r0, cols, into, false);
+    });
+  }
+
+  /** out = pairwise-tree sum of leaf(first … first + count - 1), each leaf written by `leaf`. */
+  private segmentTree(
+    out: Float32Array,
+    length: number,
+    first: number,
+    count: number,
+    leaf: (segment: number, out: Float32Array) => void,
+  ): void {
+    if (count === 1) {
+      leaf(first, out);
+      return;
+    }
+    const split = pairwiseSplit(count);
+    this.segmentTree(out, length, first, split, leaf);
+    const right = new Float32Array(length);
+    this.segmentTree(right, length, first + split, count - split, leaf);
+    for (let i = 0; i < length; i++) out[i] += right[i];
   }
 
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array, accumulate: boolean): void {

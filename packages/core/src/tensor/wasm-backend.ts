@@ -1,4 +1,5 @@
 import type { Backend } from './backend.js';
+import { checkSegments } from './pairwise.js';
 import type { KernelExports } from './wasm/kernel-exports.js';
 import { loadKernelBytes } from './wasm/load-kernels.js';
 import { WasmBackendError, WasmBackendErrorCode } from './wasm/wasm-backend-error.js';
@@ -76,6 +77,53 @@ export class WasmBackend implements Backend {
       const pc = heap.pointer(c, m * n, accumulate ? Access.readWrite : Access.write, 'gemm C');
       const scratch = heap.scratch(this.kernels.gemmScratchBytes(transA, transB, m, n, k));
       this.kernels.gemm(transA, transB, m, n, k, pa, pb, pc, accumulate, scratch);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  gemmTNTree(
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    bounds: Int32Array,
+    segments: number,
+  ): void {
+    const heap = this.heap;
+    try {
+      const pbounds = heap.pointer(
+        checkSegments(bounds, segments, k, 'gemmTNTree'),
+        segments + 1,
+        Access.read,
+        'gemmTNTree bounds',
+      );
+      const pa = heap.pointer(a, k * m, Access.read, 'gemmTNTree A');
+      const pb = heap.pointer(b, k * n, Access.read, 'gemmTNTree B');
+      const pc = heap.pointer(c, m * n, Access.write, 'gemmTNTree C');
+      const scratch = heap.scratch(this.kernels.gemmTNTreeScratchBytes(m, n, k, segments));
+      this.kernels.gemmTNTree(m, n, k, pa, pb, pc, pbounds, segments, scratch);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  sumRowsTree(x: Float32Array, cols: number, out: Float32Array, bounds: Int32Array, segments: number): void {
+    const heap = this.heap;
+    try {
+      const rows = bounds[segments];
+      const pbounds = heap.pointer(
+        checkSegments(bounds, segments, rows, 'sumRowsTree'),
+        segments + 1,
+        Access.read,
+        'sumRowsTree bounds',
+      );
+      const px = heap.pointer(x, rows * cols, Access.read, 'sumRowsTree x');
+      const po = heap.pointer(out, cols, Access.write, 'sumRowsTree out');
+      const scratch = heap.scratch(this.kernels.sumRowsTreeScratchBytes(cols, segments));
+      this.kernels.sumRowsTree(px, cols, po, pbounds, segments, scratch);
     } finally {
       heap.settle();
     }

@@ -34,24 +34,42 @@ function accumulate(all: ShardResult[], order: number[]): StepAccumulator {
   const acc = new StepAccumulator(P, K, S);
   for (const s of order) {
     const r = all[s];
-    expect(acc.accept(s, r.grad, r.stats, r.lossSum, r.correct, r.rows)).toBe(true);
+    expect(acc.accept(s, s + 1, r.grad, r.stats, r.lossSum, r.correct, r.rows)).toBe(true);
   }
   return acc;
 }
 
-/** The sum written out longhand: start at zero, add shard 0, then 1, …, each addition rounded to float32. */
+/** The tree over 5 shards written out longhand, each addition rounded to float32: ((0+1)+(2+3))+4. */
 function sumByHand(all: ShardResult[], pick: (r: ShardResult) => Float32Array): Float32Array {
-  const out = new Float32Array(pick(all[0]).length);
-  for (const r of all) for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i] + pick(r)[i]);
-  return out;
+  const [a, b, c, d, e] = all.map(pick);
+  return a.map((_, i) =>
+    Math.fround(Math.fround(Math.fround(a[i] + b[i]) + Math.fround(c[i] + d[i])) + e[i]),
+  );
+}
+
+/** The node [first, end) summed by hand along the same tree, as a worker would send it. */
+function node(all: ShardResult[], first: number, end: number): ShardResult {
+  const part = new StepAccumulator(P, K, end - first);
+  all.slice(first, end).forEach((r, i) => {
+    part.accept(i, i + 1, r.grad, r.stats, r.lossSum, r.correct, r.rows);
+  });
+  const sums = part.result();
+  return {
+    grad: sums.gradSum.slice(),
+    stats: sums.statsSum.slice(),
+    lossSum: sums.lossSum,
+    correct: sums.correct,
+    rows: sums.rows,
+  };
 }
 
 describe('StepAccumulator', () => {
-  it('sums in shard order whatever the arrival order: in order, reversed and shuffled give the same bits', () => {
+  it('sums along the pairwise tree whatever the arrival order: in order, reversed and shuffled give the same bits', () => {
     const all = results(1);
     const expectedGrad = sumByHand(all, (r) => r.grad);
     const expectedStats = sumByHand(all, (r) => r.stats);
-    const expectedLoss = all.reduce((sum, r) => sum + r.lossSum, 0);
+    const [l0, l1, l2, l3, l4] = all.map((r) => r.lossSum);
+    const expectedLoss = l0 + l1 + (l2 + l3) + l4;
     for (const order of [
       [0, 1, 2, 3, 4],
       [4, 3, 2, 1, 0],
@@ -67,6 +85,51 @@ describe('StepAccumulator', () => {
     }
   });
 
+  it('gives the same bits for shards grouped into tree nodes, as workers holding several shards send them', () => {
+    const all = results(9);
+    const expected = sumByHand(all, (r) => r.grad);
+    for (const nodes of [
+      [
+        [0, 4],
+        [4, 5],
+      ],
+      [
+        [4, 5],
+        [2, 4],
+        [0, 2],
+      ],
+      [[0, 5]],
+      [
+        [1, 2],
+        [0, 1],
+        [4, 5],
+        [2, 3],
+        [3, 4],
+      ],
+    ]) {
+      const acc = new StepAccumulator(P, K, S);
+      for (const [first, end] of nodes) {
+        const r = node(all, first, end);
+        expect(acc.accept(first, end, r.grad, r.stats, r.lossSum, r.correct, r.rows)).toBe(true);
+      }
+      expectBitwiseEqual(acc.result().gradSum, expected);
+      expect(acc.result().rows).toBe(60);
+    }
+  });
+
+  it('refuses a range that is not a node of the tree, or overlaps one already accepted', () => {
+    const all = results(10);
+    const acc = new StepAccumulator(P, K, S);
+    const r = node(all, 0, 2);
+    expect(acc.accept(1, 3, r.grad, r.stats, r.lossSum, r.correct, r.rows)).toBe(false);
+    expect(acc.accept(0, 3, r.grad, r.stats, r.lossSum, r.correct, r.rows)).toBe(false);
+    expect(acc.accept(0, 2, r.grad, r.stats, r.lossSum, r.correct, r.rows)).toBe(true);
+    const whole = node(all, 0, 4);
+    expect(acc.accept(0, 4, whole.grad, whole.stats, whole.lossSum, whole.correct, whole.rows)).toBe(false);
+    expect(acc.accept(1, 2, all[1].grad, all[1].stats, 0, 0, 1)).toBe(false);
+    expect(acc.missing()).toEqual([2, 3, 4]);
+  });
+
   it('gives the same bits with its totals in a backend (js or wasm), foreign gradients included', () => {
     const all = results(3);
     const expectedGrad = sumByHand(all, (r) => r.grad);
@@ -74,7 +137,7 @@ describe('StepAccumulator', () => {
       const acc = new StepAccumulator(P, K, S, backend);
       for (const s of [3, 0, 4, 1, 2]) {
         const r = all[s];
-        acc.accept(s, r.grad, r.stats, r.lossSum, r.correct, r.rows);
+        acc.accept(s, s + 1, r.grad, r.stats, r.lossSum, r.correct, r.rows);
       }
       expectBitwiseEqual(acc.result().gradSum, expectedGrad);
       acc.dispose();
@@ -82,28 +145,28 @@ describe('StepAccumulator', () => {
   });
 
   it('keeps the order that matters: [1, 1e8, −1e8] sums to 0 in float32 even when −1e8 arrives first', () => {
-    // In order: fround(1 + 1e8) = 1e8 (the 1 is below half an ulp), then 1e8 − 1e8 = 0.
+    // The tree: fround(1 + 1e8) = 1e8 (the 1 is below half an ulp), then 1e8 − 1e8 = 0.
     // Arrival order 2, 1, 0 summed naively would give (−1e8 + 1e8) + 1 = 1.
     const acc = new StepAccumulator(1, 0, 3);
     const none = new Float32Array(0);
-    acc.accept(2, Float32Array.of(-1e8), none, 0, 0, 1);
-    acc.accept(1, Float32Array.of(1e8), none, 0, 0, 1);
-    acc.accept(0, Float32Array.of(1), none, 0, 0, 1);
+    acc.accept(2, 3, Float32Array.of(-1e8), none, 0, 0, 1);
+    acc.accept(1, 2, Float32Array.of(1e8), none, 0, 0, 1);
+    acc.accept(0, 1, Float32Array.of(1), none, 0, 0, 1);
     expect(acc.result().gradSum[0]).toBe(0);
   });
 
-  it('refuses a duplicate, whether it was added already or is still waiting, and keeps the sum unchanged', () => {
+  it('refuses a duplicate shard and keeps the sum unchanged', () => {
     const all = results(2);
     const expected = accumulate(all, [0, 1, 2, 3, 4]).result().gradSum.slice();
     const acc = new StepAccumulator(P, K, S);
     const other = results(3)[0];
-    acc.accept(0, all[0].grad, all[0].stats, all[0].lossSum, all[0].correct, all[0].rows);
-    acc.accept(3, all[3].grad, all[3].stats, all[3].lossSum, all[3].correct, all[3].rows);
-    expect(acc.accept(0, other.grad, other.stats, 99, 0, 1)).toBe(false);
-    expect(acc.accept(3, other.grad, other.stats, 99, 0, 1)).toBe(false);
+    acc.accept(0, 1, all[0].grad, all[0].stats, all[0].lossSum, all[0].correct, all[0].rows);
+    acc.accept(3, 4, all[3].grad, all[3].stats, all[3].lossSum, all[3].correct, all[3].rows);
+    expect(acc.accept(0, 1, other.grad, other.stats, 99, 0, 1)).toBe(false);
+    expect(acc.accept(3, 4, other.grad, other.stats, 99, 0, 1)).toBe(false);
     for (const s of [1, 2, 4])
-      acc.accept(s, all[s].grad, all[s].stats, all[s].lossSum, all[s].correct, all[s].rows);
-    expect(acc.accept(4, other.grad, other.stats, 99, 0, 1)).toBe(false);
+      acc.accept(s, s + 1, all[s].grad, all[s].stats, all[s].lossSum, all[s].correct, all[s].rows);
+    expect(acc.accept(4, 5, other.grad, other.stats, 99, 0, 1)).toBe(false);
     const sums = acc.result();
     expectBitwiseEqual(sums.gradSum, expected);
     expect(sums.rows).toBe(60);
@@ -113,7 +176,7 @@ describe('StepAccumulator', () => {
     const acc = new StepAccumulator(P, K, S);
     const r = results(4)[0];
     for (const shard of [-1, S, 1.5, Number.NaN]) {
-      expect(acc.accept(shard, r.grad, r.stats, r.lossSum, r.correct, r.rows)).toBe(false);
+      expect(acc.accept(shard, shard + 1, r.grad, r.stats, r.lossSum, r.correct, r.rows)).toBe(false);
     }
     expect(acc.missing()).toEqual([0, 1, 2, 3, 4]);
   });
@@ -122,7 +185,7 @@ describe('StepAccumulator', () => {
     const all = results(5);
     const acc = new StepAccumulator(P, K, S);
     for (const s of [3, 1])
-      acc.accept(s, all[s].grad, all[s].stats, all[s].lossSum, all[s].correct, all[s].rows);
+      acc.accept(s, s + 1, all[s].grad, all[s].stats, all[s].lossSum, all[s].correct, all[s].rows);
     expect(acc.missing()).toEqual([0, 2, 4]);
     expect(acc.complete).toBe(false);
     expect(() => acc.result()).toThrow(
@@ -140,7 +203,7 @@ describe('StepAccumulator', () => {
     const scratch = new Float32Array(P);
     for (const s of [4, 2, 0, 3, 1]) {
       scratch.set(all[s].grad);
-      acc.accept(s, scratch, all[s].stats, all[s].lossSum, all[s].correct, all[s].rows);
+      acc.accept(s, s + 1, scratch, all[s].stats, all[s].lossSum, all[s].correct, all[s].rows);
       scratch.fill(12345);
     }
     expectBitwiseEqual(acc.result().gradSum, expected);
@@ -153,20 +216,20 @@ describe('StepAccumulator', () => {
     acc.reset();
     expect(acc.missing()).toEqual([0, 1, 2, 3, 4]);
     for (const s of [1, 4, 2, 3, 0])
-      acc.accept(s, all[s].grad, all[s].stats, all[s].lossSum, all[s].correct, all[s].rows);
+      acc.accept(s, s + 1, all[s].grad, all[s].stats, all[s].lossSum, all[s].correct, all[s].rows);
     expectBitwiseEqual(acc.result().gradSum, first);
   });
 
   it('throws for a gradient of the wrong size or impossible counts, which are bugs upstream', () => {
     const acc = new StepAccumulator(P, K, S);
     const r = results(8)[0];
-    expect(() => acc.accept(0, new Float32Array(P - 1), r.stats, 0, 0, 1)).toThrow(
+    expect(() => acc.accept(0, 1, new Float32Array(P - 1), r.stats, 0, 0, 1)).toThrow(
       expect.objectContaining({ code: 'ERR_ACCUMULATOR_SIZE' }),
     );
-    expect(() => acc.accept(0, r.grad, r.stats, 0, 5, 4)).toThrow(
+    expect(() => acc.accept(0, 1, r.grad, r.stats, 0, 5, 4)).toThrow(
       expect.objectContaining({ code: 'ERR_ACCUMULATOR_RESULT' }),
     );
-    expect(() => acc.accept(0, r.grad, r.stats, 0, 0, 0)).toThrow(
+    expect(() => acc.accept(0, 1, r.grad, r.stats, 0, 0, 0)).toThrow(
       expect.objectContaining({ code: 'ERR_ACCUMULATOR_RESULT' }),
     );
     expect(acc.missing()).toEqual([0, 1, 2, 3, 4]);

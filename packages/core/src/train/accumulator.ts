@@ -1,6 +1,8 @@
 import type { Backend } from '../tensor/backend.js';
+import { pairwiseSplit } from '../tensor/pairwise.js';
+import { isTreeNode } from './shard-tree.js';
 
-/** The sums of one whole step: every micro-shard added in shard order. */
+/** The sums of one whole step: every micro-shard added along the pairwise tree. */
 export interface StepSums {
   /** Σ over the batch of per-sample gradients (not yet divided by the batch size). */
   readonly gradSum: Float32Array;
@@ -26,41 +28,36 @@ export class AccumulatorError extends Error {
   }
 }
 
-/** 0: not received; 1: received, waiting for an earlier shard; 2: added into the total. */
-const MISSING = 0;
-const WAITING = 1;
-const ADDED = 2;
+/** One node's sums, held until the step is complete. */
+interface Held {
+  end: number;
+  readonly grad: Float32Array;
+  readonly stats: Float32Array;
+  lossSum: number;
+  correct: number;
+  rows: number;
+}
 
 /**
- * Adds micro-shard results into one step's total, always in shard order whatever order they arrive in: a
- * result is copied aside until every earlier shard is in, then added. Float addition is not associative, so
- * this fixed order is what makes the sum, and so the weights, independent of which worker finished first.
- * Each shard counts once: a duplicate or out-of-range shard is refused and changes nothing.
+ * Adds the sums of a step's nodes of micro-shards (see shard-tree.ts) into one total along the fixed pairwise
+ * tree, whatever order they arrive in and however the shards were grouped into nodes. Float addition is not
+ * associative; this fixed tree is what makes the sum, and so the weights, independent of the number of
+ * workers and of which finished first. Each shard counts once: a node that overlaps one already accepted, or
+ * is not a node of the tree, is refused and changes nothing.
  */
 export class StepAccumulator {
   readonly paramCount: number;
   readonly statsCount: number;
   readonly shards: number;
-  private readonly gradSum: Float32Array;
-  private readonly statsSum: Float32Array;
   private readonly backend: Backend | undefined;
-  private lossSum = 0;
-  private correct = 0;
-  private rows = 0;
-  private readonly status: Uint8Array;
-  /** Copies of early arrivals, allocated the first time a shard arrives early and reused every step. */
-  private readonly waitingGrad: (Float32Array | undefined)[];
-  private readonly waitingStats: (Float32Array | undefined)[];
-  private readonly waitingLoss: Float64Array;
-  private readonly waitingCorrect: Float64Array;
-  private readonly waitingRows: Float64Array;
-  /** The lowest shard not yet added. */
-  private next = 0;
+  /** Nodes accepted this step, by first shard; buffers are allocated on first use and reused every step. */
+  private readonly held: (Held | undefined)[];
+  private readonly live: Uint8Array;
+  private readonly covered: Uint8Array;
+  private coveredCount = 0;
+  private total: Held | null = null;
 
-  /**
-   * With `backend`, the totals live in its memory and shards are added by its axpy with a = 1, which gives
-   * the same bits as the plain loop (1·x is exact) at SIMD speed.
-   */
+  /** With `backend`, node sums live in its memory and are added by its axpy (a = 1: the same bits, faster). */
   constructor(paramCount: number, statsCount: number, shards: number, backend?: Backend) {
     for (const [name, value, min] of [
       ['paramCount', paramCount, 1],
@@ -78,52 +75,51 @@ export class StepAccumulator {
     this.statsCount = statsCount;
     this.shards = shards;
     this.backend = backend;
-    this.gradSum = backend ? backend.alloc(paramCount) : new Float32Array(paramCount);
-    this.statsSum = new Float32Array(statsCount);
-    this.status = new Uint8Array(shards);
-    this.waitingGrad = new Array(shards).fill(undefined);
-    this.waitingStats = new Array(shards).fill(undefined);
-    this.waitingLoss = new Float64Array(shards);
-    this.waitingCorrect = new Float64Array(shards);
-    this.waitingRows = new Float64Array(shards);
+    this.held = new Array(shards).fill(undefined);
+    this.live = new Uint8Array(shards);
+    this.covered = new Uint8Array(shards);
   }
 
   /**
-   * Takes one micro-shard's sums (copied: the caller may reuse its buffers at once). Returns false, changing
-   * nothing, for a shard already accepted or outside [0, shards): a late or repeated result is normal in a
-   * distributed run. Throws for buffers of the wrong size or impossible counts, which are bugs upstream.
+   * Takes the sums of node [first, end) (copied: the caller may reuse its buffers at once). Returns false,
+   * changing nothing, for a range that is not a tree node or overlaps shards already accepted: a late or
+   * repeated result is normal in a distributed run. Throws for buffers of the wrong size or impossible
+   * counts, which are bugs upstream.
    */
   accept(
-    shard: number,
+    first: number,
+    end: number,
     grad: Float32Array,
     stats: Float32Array,
     lossSum: number,
     correct: number,
     rows: number,
   ): boolean {
-    if (!Number.isInteger(shard) || shard < 0 || shard >= this.shards) return false;
-    if (this.status[shard] !== MISSING) return false;
-    this.check(shard, grad, stats, correct, rows);
-    if (shard === this.next) {
-      this.add(grad, stats, lossSum, correct, rows);
-      this.status[shard] = ADDED;
-      this.next++;
-      this.drain();
-    } else {
-      this.hold(shard, grad, stats, lossSum, correct, rows);
-    }
+    if (!isTreeNode(first, end, this.shards)) return false;
+    for (let s = first; s < end; s++) if (this.covered[s] !== 0) return false;
+    this.check(first, end, grad, stats, correct, rows);
+    const held = this.slot(first);
+    held.end = end;
+    held.grad.set(grad);
+    held.stats.set(stats);
+    held.lossSum = lossSum;
+    held.correct = correct;
+    held.rows = rows;
+    this.live[first] = 1;
+    this.covered.fill(1, first, end);
+    this.coveredCount += end - first;
     return true;
   }
 
-  /** True once every shard has been added. */
+  /** True once every shard has been accepted. */
   get complete(): boolean {
-    return this.next === this.shards;
+    return this.coveredCount === this.shards;
   }
 
   /** Shards not received yet, ascending: what to (re)assign. */
   missing(): number[] {
     const out: number[] = [];
-    for (let s = 0; s < this.shards; s++) if (this.status[s] === MISSING) out.push(s);
+    for (let s = 0; s < this.shards; s++) if (this.covered[s] === 0) out.push(s);
     return out;
   }
 
@@ -135,31 +131,71 @@ export class StepAccumulator {
         `the step is not complete: shards [${this.missing().join(', ')}] have not arrived`,
       );
     }
-    const { gradSum, statsSum, lossSum, correct, rows } = this;
-    return { gradSum, statsSum, lossSum, correct, rows };
+    this.total ??= this.combine(0, this.shards);
+    const { grad, stats, lossSum, correct, rows } = this.total;
+    return { gradSum: grad, statsSum: stats, lossSum, correct, rows };
   }
 
   /** Empties the totals for the next step (buffers are kept). */
   reset(): void {
-    this.gradSum.fill(0);
-    this.statsSum.fill(0);
-    this.lossSum = 0;
-    this.correct = 0;
-    this.rows = 0;
-    this.status.fill(MISSING);
-    this.next = 0;
+    this.live.fill(0);
+    this.covered.fill(0);
+    this.coveredCount = 0;
+    this.total = null;
   }
 
-  /** Gives a backend-allocated total back; the accumulator is unusable afterwards. */
+  /** Gives backend-allocated buffers back; the accumulator is unusable afterwards. */
   dispose(): void {
-    this.backend?.free(this.gradSum);
+    for (const held of this.held) if (held) this.backend?.free(held.grad);
   }
 
-  private check(shard: number, grad: Float32Array, stats: Float32Array, correct: number, rows: number): void {
+  /** The sum of node (first, count): a node held as such, else its halves added (into the left one). */
+  private combine(first: number, count: number): Held {
+    const held = this.held[first];
+    if (this.live[first] === 1 && held !== undefined && held.end === first + count) return held;
+    const split = pairwiseSplit(count);
+    const left = this.combine(first, split);
+    const right = this.combine(first + split, count - split);
+    const g = left.grad;
+    if (this.backend) this.backend.axpy(g.length, 1, right.grad, g);
+    else for (let i = 0; i < g.length; i++) g[i] += right.grad[i];
+    for (let i = 0; i < left.stats.length; i++) left.stats[i] += right.stats[i];
+    left.end = first + count;
+    left.lossSum += right.lossSum;
+    left.correct += right.correct;
+    left.rows += right.rows;
+    return left;
+  }
+
+  private slot(first: number): Held {
+    let held = this.held[first];
+    if (held === undefined) {
+      held = {
+        end: first,
+        grad: this.backend ? this.backend.alloc(this.paramCount) : new Float32Array(this.paramCount),
+        stats: new Float32Array(this.statsCount),
+        lossSum: 0,
+        correct: 0,
+        rows: 0,
+      };
+      this.held[first] = held;
+    }
+    return held;
+  }
+
+  private check(
+    first: number,
+    end: number,
+    grad: Float32Array,
+    stats: Float32Array,
+    correct: number,
+    rows: number,
+  ): void {
+    const what = end - first === 1 ? `shard ${first}` : `shards ${first}-${end - 1}`;
     if (grad.length !== this.paramCount || stats.length !== this.statsCount) {
       throw new AccumulatorError(
         'ERR_ACCUMULATOR_SIZE',
-        `shard ${shard}: got a gradient of ${grad.length} and stats of ${stats.length} values, expected ` +
+        `${what}: got a gradient of ${grad.length} and stats of ${stats.length} values, expected ` +
           `${this.paramCount} and ${this.statsCount}; was it computed for a different model?`,
       );
     }
@@ -172,55 +208,8 @@ export class StepAccumulator {
     ) {
       throw new AccumulatorError(
         'ERR_ACCUMULATOR_RESULT',
-        `shard ${shard}: rows must be an integer ≥ 1 and correct an integer in [0, rows], got rows ${rows}, correct ${correct}`,
+        `${what}: rows must be an integer ≥ 1 and correct an integer in [0, rows], got rows ${rows}, correct ${correct}`,
       );
-    }
-  }
-
-  private add(grad: Float32Array, stats: Float32Array, lossSum: number, correct: number, rows: number): void {
-    const g = this.gradSum;
-    if (this.backend) this.backend.axpy(g.length, 1, grad, g);
-    else for (let i = 0; i < g.length; i++) g[i] += grad[i];
-    const s = this.statsSum;
-    for (let i = 0; i < s.length; i++) s[i] += stats[i];
-    this.lossSum += lossSum;
-    this.correct += correct;
-    this.rows += rows;
-  }
-
-  private hold(
-    shard: number,
-    grad: Float32Array,
-    stats: Float32Array,
-    lossSum: number,
-    correct: number,
-    rows: number,
-  ): void {
-    const heldGrad = this.waitingGrad[shard] ?? new Float32Array(this.paramCount);
-    const heldStats = this.waitingStats[shard] ?? new Float32Array(this.statsCount);
-    this.waitingGrad[shard] = heldGrad;
-    this.waitingStats[shard] = heldStats;
-    heldGrad.set(grad);
-    heldStats.set(stats);
-    this.waitingLoss[shard] = lossSum;
-    this.waitingCorrect[shard] = correct;
-    this.waitingRows[shard] = rows;
-    this.status[shard] = WAITING;
-  }
-
-  /** Adds every held shard that is now next in line. */
-  private drain(): void {
-    while (this.next < this.shards && this.status[this.next] === WAITING) {
-      const s = this.next;
-      this.add(
-        this.waitingGrad[s]!,
-        this.waitingStats[s]!,
-        this.waitingLoss[s],
-        this.waitingCorrect[s],
-        this.waitingRows[s],
-      );
-      this.status[s] = ADDED;
-      this.next++;
     }
   }
 }

@@ -11,6 +11,7 @@ import { applyStep } from './apply.js';
 import type { TrainConfig } from './config.js';
 import { createLocalTrainer, LocalTrainer, type StepReport } from './local-trainer.js';
 import { ShardComputer } from './shard-computer.js';
+import { treeNodes } from './shard-tree.js';
 import { shardRanges } from './shards.js';
 import { smallNet, syntheticDataset } from './test-fixtures.js';
 
@@ -39,11 +40,11 @@ function trainer(
   });
 }
 
-type Order = (step: number) => number[];
-const inOrder: Order = () => [0, 1, 2, 3];
-const reversed: Order = () => [3, 2, 1, 0];
-const shuffled: Order = (step) => {
-  const order = [0, 1, 2, 3];
+type Order = <T>(step: number, items: T[]) => T[];
+const inOrder: Order = (_, items) => items;
+const reversed: Order = (_, items) => [...items].reverse();
+const shuffled: Order = (step, items) => {
+  const order = [...items];
   const rng = Rng.derive(99, step);
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.nextInt(i + 1);
@@ -54,16 +55,22 @@ const shuffled: Order = (step) => {
 
 /**
  * The coordinator's loop written out: `workers` nets (each given the step's parameters, as a broadcast
- * would) compute the shards dealt to them round-robin, and results reach the accumulator in `order`. A
- * duplicate of every result (with garbage in it) is sent too, and must be refused.
+ * would) compute the tree nodes covering a contiguous run of shards each, and results reach the accumulator
+ * in `order`. A duplicate of every result (with garbage in it) is sent too, and must be refused.
  */
 function distributedRun(order: Order, workers: number): Net {
   const main = smallNet(FULL);
   const optimizer = new Momentum(main.params.length, { lr: 0.1 });
   const sampler = createSampler('epoch', data.count, SEED);
-  const computers = Array.from({ length: workers }, () => new ShardComputer(smallNet(FULL), data, SEED));
-  const accumulator = new StepAccumulator(main.params.length, main.stats.length, S);
   const ranges = shardRanges(B, S);
+  const computers = Array.from(
+    { length: workers },
+    () => new ShardComputer(smallNet(FULL), data, SEED, ranges),
+  );
+  const accumulator = new StepAccumulator(main.params.length, main.stats.length, S);
+  // Worker w holds shards [cuts[w], cuts[w + 1]): 1 worker all 4, 2 workers 2 + 2, 3 workers 1 + 2 + 1.
+  const cuts = { 1: [0, 4], 2: [0, 2, 4], 3: [0, 1, 3, 4] }[workers]!;
+  const jobs = cuts.slice(1).flatMap((end, w) => treeNodes(cuts[w], end, S).map((node) => ({ w, ...node })));
   const indices = new Int32Array(B);
   const garbage = new Float32Array(main.params.length).fill(1e6);
   for (let step = 0; step < STEPS; step++) {
@@ -73,11 +80,13 @@ function distributedRun(order: Order, workers: number): Net {
     }
     sampler.next(B, indices);
     accumulator.reset();
-    for (const shard of order(step)) {
-      const { start, end } = ranges[shard];
-      const out = computers[shard % workers].computeGradient(step, shard, indices.subarray(start, end));
-      expect(accumulator.accept(shard, out.grad, out.stats, out.lossSum, out.correct, out.rows)).toBe(true);
-      expect(accumulator.accept(shard, garbage, out.stats, 1e6, 0, out.rows)).toBe(false);
+    for (const { w, first, end } of order(step, jobs)) {
+      const rows = indices.subarray(ranges[first].start, ranges[end - 1].end);
+      const out = computers[w].computeNode(step, first, end, rows);
+      expect(accumulator.accept(first, end, out.grad, out.stats, out.lossSum, out.correct, out.rows)).toBe(
+        true,
+      );
+      expect(accumulator.accept(first, end, garbage, out.stats, 1e6, 0, out.rows)).toBe(false);
     }
     const sums = accumulator.result();
     applyStep(main, optimizer, sums.gradSum, sums.statsSum, B);
@@ -98,7 +107,7 @@ describe('the data-parallel step', () => {
     }
   });
 
-  it('equals the same steps done by hand: gather, per-shard gradient sums added in order, ÷B, SGD', () => {
+  it('equals the same steps done by hand: gather, per-shard gradient sums added along the tree, ÷B, SGD', () => {
     const lr = 0.1;
     const trained = smallNet({ dropout: 0.2, batchNorm: true });
     trainer(trained, { optimizer: new Sgd(trained.params.length, { lr }) }).run(STEPS);
@@ -108,8 +117,8 @@ describe('the data-parallel step', () => {
     const indices = new Int32Array(B);
     for (let step = 0; step < STEPS; step++) {
       sampler.next(B, indices);
-      const gradSum = new Float32Array(net.params.length);
-      const statsSum = new Float32Array(net.stats.length);
+      const grads: Float32Array[] = [];
+      const stats: Float32Array[] = [];
       // Shards of 12 rows / 4 = 3 rows each: rows [3s, 3s + 3).
       for (let shard = 0; shard < S; shard++) {
         const x = new Float32Array(3 * data.features);
@@ -121,9 +130,14 @@ describe('the data-parallel step', () => {
           labels[r] = data.labels[row];
         }
         net.gradientSum(x, labels, 3, Rng.derive(SEED, step, shard));
-        for (let i = 0; i < gradSum.length; i++) gradSum[i] = Math.fround(gradSum[i] + net.grads[i]);
-        for (let i = 0; i < statsSum.length; i++) statsSum[i] = Math.fround(statsSum[i] + net.statsSum[i]);
+        grads.push(net.grads.slice());
+        stats.push(net.statsSum.slice());
       }
+      // The tree over 4 shards: (0 + 1) + (2 + 3), each addition rounded to float32.
+      const tree = ([a, b, c, d]: Float32Array[]) =>
+        a.map((_, i) => Math.fround(Math.fround(a[i] + b[i]) + Math.fround(c[i] + d[i])));
+      const gradSum = tree(grads);
+      const statsSum = tree(stats);
       net.updateStats(statsSum, B);
       for (let i = 0; i < net.params.length; i++) {
         net.params[i] = Math.fround(net.params[i] - lr * Math.fround(gradSum[i] / B));
@@ -198,8 +212,8 @@ describe('LocalTrainer', () => {
     ]);
   });
 
-  it('refuses shards larger than the net takes and a sampler over another data set', () => {
-    expect(() => trainer(smallNet({ maxRows: 2 }))).toThrow(
+  it('refuses a batch larger than the net takes and a sampler over another data set', () => {
+    expect(() => trainer(smallNet({ maxRows: 11 }))).toThrow(
       expect.objectContaining({ code: 'ERR_LOCAL_TRAINER' }),
     );
     expect(() => trainer(smallNet(), { sampler: createSampler('epoch', 41, 1) })).toThrow(

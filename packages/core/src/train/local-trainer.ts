@@ -5,7 +5,6 @@ import type { Net } from '../nets/net.js';
 import { createOptimizer } from '../optim/create.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Backend } from '../tensor/backend.js';
-import { StepAccumulator } from './accumulator.js';
 import { applyStep, l2Penalty } from './apply.js';
 import type { TrainConfig } from './config.js';
 import { type EvalCounts, ShardComputer } from './shard-computer.js';
@@ -60,9 +59,9 @@ export class LocalTrainerError extends Error {
 }
 
 /**
- * Single-process training through exactly the distributed step: sampler → micro-shards → in-order sum →
- * applyStep, with one in-process "worker". Same seed, config and backend give the same weights as any
- * number of remote workers.
+ * Single-process training through exactly the distributed step: sampler → the root node of the shard tree
+ * (every micro-shard, summed along the pairwise tree) → applyStep. Same seed, config and backend give the
+ * same weights as any number of remote workers.
  */
 export class LocalTrainer {
   readonly net: Net;
@@ -71,18 +70,15 @@ export class LocalTrainer {
   readonly computer: ShardComputer;
   private readonly options: LocalTrainerOptions;
   private readonly ranges: readonly ShardRange[];
-  private readonly accumulator: StepAccumulator;
   private readonly indices: Int32Array;
   private nextStep: number;
 
   constructor(options: LocalTrainerOptions) {
     const { net, batch, shards, startStep = 0, evalEvery = 0 } = options;
     this.ranges = shardRanges(batch, shards);
-    const largest = this.ranges[0].end - this.ranges[0].start;
-    if (largest > net.maxRows) {
+    if (batch > net.maxRows) {
       throw new LocalTrainerError(
-        `a shard of batch ${batch} / ${shards} shards has ${largest} rows but the net takes at most ${net.maxRows}; ` +
-          'build it with a larger maxRows or use more shards',
+        `a batch of ${batch} rows does not fit a net built for at most ${net.maxRows}; build it with maxRows ≥ the batch`,
       );
     }
     if (!Number.isSafeInteger(startStep) || startStep < 0) {
@@ -100,8 +96,7 @@ export class LocalTrainer {
     this.net = net;
     this.optimizer = options.optimizer;
     this.sampler = options.sampler;
-    this.computer = new ShardComputer(net, options.train, options.seed);
-    this.accumulator = new StepAccumulator(net.params.length, net.stats.length, shards, net.backend);
+    this.computer = new ShardComputer(net, options.train, options.seed, this.ranges);
     this.indices = new Int32Array(batch);
     this.nextStep = startStep;
   }
@@ -116,14 +111,9 @@ export class LocalTrainer {
     const { batch, evalEvery = 0, onStep, onEval } = this.options;
     const step = this.nextStep;
     this.sampler.next(batch, this.indices);
-    this.accumulator.reset();
-    for (const { shard, start, end } of this.ranges) {
-      const out = this.computer.computeGradient(step, shard, this.indices.subarray(start, end));
-      this.accumulator.accept(shard, out.grad, out.stats, out.lossSum, out.correct, out.rows);
-    }
-    const sums = this.accumulator.result();
+    const sums = this.computer.computeNode(step, 0, this.ranges.length, this.indices);
     const l2 = l2Penalty(this.net);
-    applyStep(this.net, this.optimizer, sums.gradSum, sums.statsSum, batch);
+    applyStep(this.net, this.optimizer, sums.grad, sums.stats, batch);
     this.nextStep = step + 1;
     const report: StepReport = {
       step,
@@ -160,14 +150,13 @@ export class LocalTrainer {
 
   dispose(): void {
     this.computer.dispose();
-    this.accumulator.dispose();
   }
 }
 
 export interface LocalTrainerHooks {
   readonly onStep?: (report: StepReport) => void;
   readonly onEval?: (report: EvalReport) => void;
-  /** Rows per evaluation forward call (default 1000); training shards need only ceil(batch / shards). */
+  /** Rows per evaluation forward call (default 1000); training takes the whole batch in one call. */
   readonly evalChunkRows?: number;
 }
 
@@ -181,8 +170,7 @@ export function createLocalTrainer(
   backend: Backend,
   hooks: LocalTrainerHooks = {},
 ): LocalTrainer {
-  const shardRows = Math.ceil(config.batch / config.shards);
-  const maxRows = Math.max(shardRows, hooks.evalChunkRows ?? 1000);
+  const maxRows = Math.max(config.batch, hooks.evalChunkRows ?? 1000);
   const net = buildNet(config.model, backend, config.seed, maxRows);
   return new LocalTrainer({
     net,

@@ -2,15 +2,18 @@ import { gatherBatchBytes } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Net } from '../nets/net.js';
 import { Rng } from '../rng.js';
+import { pairwiseSplit } from '../tensor/pairwise.js';
+import { isTreeNode } from './shard-tree.js';
+import type { ShardRange } from './shards.js';
 
-/** One micro-shard's sums over its rows, with the net's parameters of that step. */
+/** The sums over one node of micro-shards (or one shard), with the net's parameters of that step. */
 export interface ShardGradient {
   readonly rows: number;
   readonly lossSum: number;
   readonly correct: number;
-  /** Σ of per-sample gradients: a view of `net.grads`, valid until the next call. */
+  /** Σ of per-sample gradients: a buffer of the computer's or net's, valid until the next call. */
   readonly grad: Float32Array;
-  /** Batch-norm statistics sums: a view of `net.statsSum`, valid until the next call. */
+  /** Batch-norm statistics sums, likewise valid until the next call. */
   readonly stats: Float32Array;
 }
 
@@ -21,7 +24,11 @@ export interface EvalCounts {
   readonly correct: number;
 }
 
-export type ShardComputerErrorCode = 'ERR_SHARD_DATASET' | 'ERR_SHARD_ROWS' | 'ERR_SHARD_ID';
+export type ShardComputerErrorCode =
+  | 'ERR_SHARD_DATASET'
+  | 'ERR_SHARD_ROWS'
+  | 'ERR_SHARD_ID'
+  | 'ERR_SHARD_NODE';
 
 export class ShardComputerError extends Error {
   readonly code: ShardComputerErrorCode;
@@ -34,25 +41,34 @@ export class ShardComputerError extends Error {
 }
 
 /**
- * The worker's half of a step, free of any transport: gathers a micro-shard's rows into preallocated backend
- * buffers and runs forward and backward. Dropout draws come from Rng.derive(seed, step, shard), so a shard
- * gives the same bytes on whichever worker computes it, and again when it is recomputed.
+ * The worker's half of a step, free of any transport: gathers the rows of a node of micro-shards into
+ * preallocated backend buffers and runs forward and backward. A net whose layers treat rows independently
+ * does the whole node in one pass (the kernels sum per shard and add along the tree); others run shard by
+ * shard and add the sums along the same tree here. Dropout draws come from Rng.derive(seed, step, shard), so
+ * a node gives the same bytes on whichever worker computes it, and again when it is recomputed.
  */
 export class ShardComputer {
   readonly net: Net;
   readonly train: Dataset;
   readonly seed: number;
+  readonly ranges: readonly ShardRange[];
+  /** Row offsets of the node's shards, relative to its first row. */
+  private readonly bounds: Int32Array;
+  /** Per tree level, the sums of a node computed shard by shard (allocated on first use). */
+  private readonly levels: { grad: Float32Array; stats: Float32Array }[] = [];
   private readonly x: Float32Array;
   private readonly labels: Int32Array;
   /** Raw pixel rows before scaling, in backend memory (an Int32Array's bytes: the backend has no byte alloc). */
   private readonly words: Int32Array;
   private readonly bytes: Uint8Array;
 
-  constructor(net: Net, train: Dataset, seed: number) {
+  constructor(net: Net, train: Dataset, seed: number, ranges: readonly ShardRange[]) {
     requireFits(net, train, 'training');
     this.net = net;
     this.train = train;
     this.seed = seed;
+    this.ranges = ranges;
+    this.bounds = new Int32Array(ranges.length + 1);
     this.x = net.backend.alloc(net.maxRows * net.inputSize);
     this.labels = net.backend.allocInt32(net.maxRows);
     const byteCount = net.maxRows * net.inputSize;
@@ -60,7 +76,87 @@ export class ShardComputer {
     this.bytes = new Uint8Array(this.words.buffer, this.words.byteOffset, byteCount);
   }
 
-  /** Forward and backward over the training rows `indices` for (step, shard), with the net's current params. */
+  /**
+   * The sums of node [first, end) of the shard tree at `step`, over the training rows `indices` (the node's
+   * slice of the batch), with the net's current parameters.
+   */
+  computeNode(step: number, first: number, end: number, indices: Int32Array): ShardGradient {
+    const shards = this.ranges.length;
+    if (!isTreeNode(first, end, shards)) {
+      throw new ShardComputerError(
+        'ERR_SHARD_NODE',
+        `shards [${first}, ${end}) are not a node of the pairwise tree over ${shards} shards`,
+      );
+    }
+    const start = this.ranges[first].start;
+    const rows = this.ranges[end - 1].end - start;
+    if (indices.length !== rows) {
+      throw new ShardComputerError(
+        'ERR_SHARD_ROWS',
+        `shards [${first}, ${end}) hold ${rows} rows of the batch, but ${indices.length} indices were given`,
+      );
+    }
+    if (first + 1 === end) return this.computeGradient(step, first, indices);
+    if (!this.net.segmentable) return this.addShards(step, first, end - first, indices, start, 0);
+    this.requireRows(rows);
+    for (let s = first; s <= end; s++)
+      this.bounds[s - first] = (s < end ? this.ranges[s].start : this.ranges[end - 1].end) - start;
+    gatherBatchBytes(this.train, indices, 0, rows, this.bytes, this.labels);
+    this.net.backend.unitBytes(this.bytes, rows * this.net.inputSize, this.x);
+    const { lossSum, correct } = this.net.gradientSegmented(
+      this.x,
+      this.labels,
+      rows,
+      this.bounds,
+      end - first,
+    );
+    return { rows, lossSum, correct, grad: this.net.grads, stats: this.net.statsSum };
+  }
+
+  /** Node (first, count) shard by shard, its sums added along the tree into levels[level]. */
+  private addShards(
+    step: number,
+    first: number,
+    count: number,
+    indices: Int32Array,
+    start: number,
+    level: number,
+  ): ShardGradient {
+    const into = this.level(level);
+    if (count === 1) {
+      const r = this.ranges[first];
+      const out = this.computeGradient(step, first, indices.subarray(r.start - start, r.end - start));
+      into.grad.set(out.grad);
+      into.stats.set(out.stats);
+      return { ...out, grad: into.grad, stats: into.stats };
+    }
+    const split = pairwiseSplit(count);
+    const left = this.addShards(step, first, split, indices, start, level);
+    const right = this.addShards(step, first + split, count - split, indices, start, level + 1);
+    this.net.backend.axpy(into.grad.length, 1, right.grad, into.grad);
+    for (let i = 0; i < into.stats.length; i++) into.stats[i] += right.stats[i];
+    return {
+      rows: left.rows + right.rows,
+      lossSum: left.lossSum + right.lossSum,
+      correct: left.correct + right.correct,
+      grad: into.grad,
+      stats: into.stats,
+    };
+  }
+
+  private level(level: number): { grad: Float32Array; stats: Float32Array } {
+    let buffers = this.levels[level];
+    if (buffers === undefined) {
+      buffers = {
+        grad: this.net.backend.alloc(this.net.params.length),
+        stats: new Float32Array(this.net.stats.length),
+      };
+      this.levels[level] = buffers;
+    }
+    return buffers;
+  }
+
+  /** Forward and backward over the training rows `indices` of one shard, with the net's current params. */
   computeGradient(step: number, shard: number, indices: Int32Array): ShardGradient {
     if (!Number.isSafeInteger(step) || step < 0 || !Number.isSafeInteger(shard) || shard < 0) {
       throw new ShardComputerError(
@@ -119,14 +215,15 @@ export class ShardComputer {
     this.net.backend.free(this.x);
     this.net.backend.free(this.labels);
     this.net.backend.free(this.words);
+    for (const { grad } of this.levels) this.net.backend.free(grad);
   }
 
   private requireRows(rows: number): void {
     if (rows < 1 || rows > this.net.maxRows) {
       throw new ShardComputerError(
         'ERR_SHARD_ROWS',
-        `a shard must have between 1 and ${this.net.maxRows} rows (the net's maxRows), got ${rows}; ` +
-          'build the net with maxRows ≥ ceil(batch / shards)',
+        `a node of shards must have between 1 and ${this.net.maxRows} rows (the net's maxRows), got ${rows}; ` +
+          'build the net with maxRows ≥ the batch size',
       );
     }
   }

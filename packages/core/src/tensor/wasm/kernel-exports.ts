@@ -14,6 +14,20 @@ export interface KernelExports {
     accumulate: boolean,
     scratch: number,
   ): void;
+  gemmTNTreeScratchBytes(m: number, n: number, k: number, segments: number): number;
+  gemmTNTree(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    bounds: number,
+    segments: number,
+    scratch: number,
+  ): void;
+  sumRowsTreeScratchBytes(cols: number, segments: number): number;
+  sumRowsTree(x: number, cols: number, out: number, bounds: number, segments: number, scratch: number): void;
   addBias(x: number, bias: number, rows: number, cols: number): void;
   sumRows(x: number, rows: number, cols: number, out: number, accumulate: boolean): void;
   relu(x: number, y: number, n: number): void;
