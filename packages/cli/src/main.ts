@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { benchScaleCommand } from './commands/bench-scale.js';
-import { commands } from './commands/index.js';
+import type { Command } from './command.js';
+import { commandLoaders, loadCommands } from './commands/index.js';
 import { UsageError } from './errors.js';
 import { helpText, parseFlags } from './flags.js';
 
-function overview(): string {
+async function overview(): Promise<string> {
+  const commands = await loadCommands();
   const rows = commands.map((c) => `  ${c.spec.name.padEnd(20)} ${c.spec.summary}`);
   return [
     'usage: descent <command> [flags]',
@@ -19,23 +20,27 @@ function overview(): string {
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${overview()}\n`);
+    process.stdout.write(`${await overview()}\n`);
     return name === undefined ? 2 : 0;
   }
   // `descent bench scale` is a command of its own with its own flags.
   const scale = name === 'bench' && rest[0] === 'scale';
   if (scale) rest.shift();
-  const command = scale ? benchScaleCommand : commands.find((c) => c.spec.name === name);
-  if (!command)
-    throw new UsageError(
-      `unknown command '${name}'. Commands: ${commands.map((c) => c.spec.name).join(', ')}`,
-    );
+  const command = await findCommand(name, scale);
   const values = parseFlags(command.spec, rest);
   if (values === 'help') {
     process.stdout.write(`${helpText(command.spec)}\n`);
     return 0;
   }
   return command.run(values);
+}
+
+async function findCommand(name: string, scale: boolean): Promise<Command> {
+  if (scale) return (await import('./commands/bench-scale.js')).benchScaleCommand;
+  const load = Object.hasOwn(commandLoaders, name) ? commandLoaders[name] : undefined;
+  if (!load)
+    throw new UsageError(`unknown command '${name}'. Commands: ${Object.keys(commandLoaders).join(', ')}`);
+  return load();
 }
 
 /**

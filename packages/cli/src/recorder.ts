@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoordinatorEvent, EvalRecord, Observer, RunResult, StepRecord } from '@descent/coordinator';
 import type { BackendName, TrainConfig } from '@descent/core';
-import { accuracyFigure, lossFigure, lossZoomFigure, writeFigure } from '@descent/plots';
+import { peakRssMb } from './peak-rss.js';
 import { Progress } from './progress.js';
 import type { RunDirectory } from './run-dir.js';
 
@@ -149,7 +149,7 @@ export class RunRecorder implements Observer {
       paramsSha256: result.paramsSha256,
       shardsByWorker: result.shardsByWorker,
       stepTimingsMs: result.timings,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakRssMb: peakRssMb(),
       ...(workerPeakRssMb !== undefined ? { workerPeakRssMb } : {}),
     };
     await this.dir.close();
@@ -159,6 +159,8 @@ export class RunRecorder implements Observer {
   }
 
   private async writeFigures(): Promise<void> {
+    // Loaded only now: the plotting stack (vega, resvg) would otherwise sit in memory for the whole run.
+    const { accuracyFigure, lossFigure, lossZoomFigure, writeFigure } = await import('@descent/plots');
     const at = (name: string) => `${this.dir.path}/${name}`;
     if (this.losses.length > 0) {
       await writeFigure(lossFigure(this.losses), at('loss'));

@@ -21,6 +21,9 @@ export interface ShardEngineOptions {
   readonly evalChunkRows?: number;
 }
 
+/** Rows per evaluation call by default: larger calls are no faster, and every row is buffer memory. */
+const EVAL_CHUNK_ROWS = 250;
+
 /**
  * The compute half of a worker, without any socket: holds a net built from the run config, adopts the
  * parameters it is sent and turns tasks into results with core's ShardComputer. The WebSocket worker and the
@@ -36,7 +39,7 @@ export class ShardEngine {
 
   constructor(options: ShardEngineOptions) {
     const { config } = options;
-    const maxRows = Math.max(config.batch, options.evalChunkRows ?? 1000);
+    const maxRows = Math.max(config.batch, options.evalChunkRows ?? EVAL_CHUNK_ROWS);
     this.net = buildNet(config.model, createBackend(options.backend), config.seed, maxRows);
     this.computer = new ShardComputer(
       this.net,

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { readFlagFile } from '../flag-file.js';
 import { choiceFlag, stringFlag } from '../flags.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
+import { peakRssMb } from '../peak-rss.js';
 import { scalingWorkerFlags, scalingWorkerOptions } from '../scale/worker-flags.js';
 import { readToken } from '../token.js';
 
@@ -82,9 +83,9 @@ export const workerCommand: Command = {
     });
     scaling.finish();
     // One JSON object on the line, so a launcher (LocalWorkers, the benchmarks) can read the figures back.
-    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const peakRss = peakRssMb();
     if (orphanWatch) clearInterval(orphanWatch);
-    process.stderr.write(`descent worker: done ${JSON.stringify({ ...summary, peakRssMb })}\n`);
+    process.stderr.write(`descent worker: done ${JSON.stringify({ ...summary, peakRssMb: peakRss })}\n`);
     return 0;
   },
 };
