@@ -178,6 +178,79 @@ describe('WasmBackend gemm', () => {
   });
 });
 
+describe('WasmBackend gemmTNTree and sumRowsTree', () => {
+  /** Segment bounds cutting `rows` into `segments` pieces of near-equal size. */
+  const boundsOf = (rows: number, segments: number) =>
+    Int32Array.from({ length: segments + 1 }, (_, t) => Math.round((t * rows) / segments));
+
+  it('match the js backend on many shapes, segment counts and densities', () => {
+    const rng = new Rng(21);
+    for (const [m, n, k] of [
+      [784, 50, 100],
+      [50, 10, 100],
+      [13, 9, 17],
+      [31, 33, 64],
+      [7, 5, 11],
+    ] as const) {
+      for (const segments of [1, 2, 3, 5, 16].filter((s) => s <= k)) {
+        for (const zeros of [0, 0.8]) {
+          const a = randomArray(rng, k * m, zeros);
+          const b = randomArray(rng, k * n);
+          const bounds = boundsOf(k, segments);
+          const expected = new Float32Array(m * n);
+          js.gemmTNTree(m, n, k, a, b, expected, bounds, segments);
+          const c = alloc(m * n);
+          wasm.gemmTNTree(m, n, k, copyInto(alloc, a), copyInto(alloc, b), c, bounds, segments);
+          expectCloseScaled(
+            c,
+            expected,
+            2 * (k + 1) * EPS,
+            1e-30,
+            gemmMagnitudes(true, false, m, n, k, a, b),
+          );
+          const sums = new Float32Array(n);
+          js.sumRowsTree(b, n, sums, bounds, segments);
+          const wasmSums = alloc(n);
+          wasm.sumRowsTree(copyInto(alloc, b), n, wasmSums, bounds, segments);
+          expect(Array.from(wasmSums)).toEqual(Array.from(sums));
+        }
+      }
+    }
+  });
+
+  it('give the bits of per-segment sums added along the pairwise tree, sparse and dense paths alike', () => {
+    const rng = new Rng(22);
+    const [m, n, k, segments] = [40, 12, 30, 5];
+    const bounds = boundsOf(k, segments);
+    for (const zeros of [0, 0.9]) {
+      const a = copyInto(alloc, randomArray(rng, k * m, zeros));
+      const b = copyInto(alloc, randomArray(rng, k * n));
+      const parts = Array.from({ length: segments }, (_, t) => {
+        const out = alloc(m * n);
+        const r0 = bounds[t];
+        wasm.gemm(true, false, m, n, bounds[t + 1] - r0, a.subarray(r0 * m), b.subarray(r0 * n), out, false);
+        return out;
+      });
+      // The tree over 5 segments: ((0 + 1) + (2 + 3)) + 4.
+      const byHand = parts[0].map((_, i) => {
+        const [p0, p1, p2, p3, p4] = parts.map((p) => p[i]);
+        return Math.fround(Math.fround(Math.fround(p0 + p1) + Math.fround(p2 + p3)) + p4);
+      });
+      const c = alloc(m * n);
+      wasm.gemmTNTree(m, n, k, a, b, c, bounds, segments);
+      expect(Buffer.from(c.buffer, c.byteOffset, c.byteLength)).toEqual(Buffer.from(byHand.buffer));
+    }
+  });
+
+  it('refuse bounds that do not cut the rows into non-empty segments', () => {
+    const a = alloc(12);
+    const c = alloc(12);
+    for (const bounds of [Int32Array.of(0, 2, 2, 4), Int32Array.of(1, 2, 4), Int32Array.of(0, 2, 3)]) {
+      expect(() => wasm.gemmTNTree(3, 4, 4, a, a, c, bounds, bounds.length - 1)).toThrow(RangeError);
+    }
+  });
+});
+
 describe('WasmBackend element-wise kernels and reductions', () => {
   const lengths = [0, 1, 3, 5, 7, 13, 17, 31, 33, 100, 784];
 
