@@ -29,3 +29,34 @@ export function balance(jobs: number, speeds: readonly number[]): number[] {
   }
   return counts;
 }
+
+/** One worker's contiguous run of units [first, end), by its index in the speeds given. */
+export interface UnitRun {
+  readonly worker: number;
+  readonly first: number;
+  readonly end: number;
+}
+
+/**
+ * Cuts `units` consecutive units (a step's micro-shards) into one contiguous run per worker, in proportion to
+ * its speed. Cuts are rounded to multiples of a power-of-two grain, so runs fall on few nodes of the pairwise
+ * shard tree (two equal workers get one node each); a worker may get none.
+ */
+export function contiguousRuns(units: number, speeds: readonly number[]): UnitRun[] {
+  const counts = balance(units, speeds);
+  let grain = 1;
+  while (grain * 2 * 2 * speeds.length <= units) grain *= 2;
+  const out: UnitRun[] = [];
+  let exact = 0;
+  let first = 0;
+  counts.forEach((count, worker) => {
+    exact += count;
+    const end =
+      worker === counts.length - 1
+        ? units
+        : Math.max(first, Math.min(units, Math.round(exact / grain) * grain));
+    if (end > first) out.push({ worker, first, end });
+    first = end;
+  });
+  return out;
+}

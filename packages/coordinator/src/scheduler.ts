@@ -1,5 +1,5 @@
 import { ErrorCode, type EvalResult, type EvalTask, type Result, type Task } from '@descent/protocol';
-import { balance } from './balance.js';
+import { balance, contiguousRuns } from './balance.js';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
 import type { Logger } from './logger.js';
 import type { CoordinatorEvent } from './observer.js';
@@ -122,30 +122,13 @@ export class Scheduler {
     return out;
   }
 
-  /**
-   * Cuts `units` consecutive units (a step's micro-shards) into one contiguous run per ready worker, in
-   * proportion to its measured training speed. Cuts are rounded to multiples of a power-of-two grain, so runs
-   * fall on few nodes of the shard tree (two equal workers get one node each); a worker may get none.
-   */
+  /** One contiguous run of `units` (a step's micro-shards) per ready worker, by measured speed (contiguousRuns). */
   split(units: number): { link: WorkerLink; first: number; end: number }[] {
     const states = [...this.workers.values()];
-    const counts = balance(
+    return contiguousRuns(
       units,
       states.map((w) => w.speed.task),
-    );
-    let grain = 1;
-    while (grain * 2 * 2 * states.length <= units) grain *= 2;
-    const out: { link: WorkerLink; first: number; end: number }[] = [];
-    let exact = 0;
-    let first = 0;
-    states.forEach((w, i) => {
-      exact += counts[i];
-      const end =
-        i === states.length - 1 ? units : Math.max(first, Math.min(units, Math.round(exact / grain) * grain));
-      if (end > first) out.push({ link: w.link, first, end });
-      first = end;
-    });
-    return out;
+    ).map((r) => ({ link: states[r.worker].link, first: r.first, end: r.end }));
   }
 
   addWorker(link: WorkerLink): void {

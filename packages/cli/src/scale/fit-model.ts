@@ -1,17 +1,21 @@
+import { contiguousRuns } from '@descent/coordinator';
+import { treeNodes } from '@descent/core';
 /**
  * An analytic model of one data-parallel step, fitted to measured runs:
  *
  *   step = c · B / p                 compute on the critical path (p workers computing at once)
- *        + h · ⌈S / n⌉               per-shard cost on a worker (encoding a result of P values)
- *        + g · S                     coordinator: decoding and adding S results
+ *        + h · ⌈R / n⌉               per-result cost on a worker (encoding a result of P values)
+ *        + g · R                     coordinator: decoding and adding R results
  *        + b · n                     coordinator: sending the parameters to n workers
  *        + o                         optimizer, batch draw, dispatch
  *        + 2 · latency + bits / bandwidth    the link (known, not fitted)
  *
- * with n workers, S micro-shards, global batch B, and p = min(n, S, cores) workers actually computing at once
- * (this machine's cores; a cluster's p is min(n, S)). Through one coordinator NIC a step moves the
- * parameters to n workers and S gradients back: bits = 8 · (4 · P · n + w · P · S), w = 4 or 2 bytes.
- * The link terms come from the configured model, so the fitted coefficients need only loopback runs.
+ * with n workers, S micro-shards, R results per step (one per shard-tree node handed out: about one per
+ * worker with float32 gradients, S with 16-bit ones), global batch B, and p = min(n, S, cores) workers
+ * actually computing at once (this machine's cores; a cluster's p is min(n, S)). Through one coordinator NIC
+ * a step moves the parameters to n workers and R gradients back: bits = 8 · (4 · P · n + w · P · R), w = 4
+ * or 2 bytes. The link terms come from the configured model, so the fitted coefficients need only loopback
+ * runs.
  */
 export interface StepModel {
   /** ms per sample, per shard, per result, per worker, per step. */
@@ -25,6 +29,8 @@ export interface StepModel {
 export interface ModelPoint {
   readonly workers: number;
   readonly shards: number;
+  /** Gradient results the coordinator receives per step. */
+  readonly results: number;
   readonly batch: number;
   /** Workers that can compute at the same time (cores on this machine). */
   readonly cores: number;
@@ -36,12 +42,12 @@ export interface ModelPoint {
 
 function features(p: ModelPoint): number[] {
   const parallel = Math.max(1, Math.min(p.workers, p.shards, p.cores));
-  return [p.batch / parallel, Math.ceil(p.shards / Math.min(p.workers, p.shards)), p.shards, p.workers, 1];
+  return [p.batch / parallel, Math.ceil(p.results / Math.min(p.workers, p.results)), p.results, p.workers, 1];
 }
 
 function linkMs(p: ModelPoint): number {
   if (p.bitsPerSecond === undefined) return 0;
-  const bits = 8 * p.params * (4 * p.workers + (p.wireBytes ?? 4) * p.shards);
+  const bits = 8 * p.params * (4 * p.workers + (p.wireBytes ?? 4) * p.results);
   return 2 * (p.latencyMs ?? 0) + (bits / p.bitsPerSecond) * 1000;
 }
 
@@ -120,4 +126,16 @@ export function fitError(
     mean: errors.reduce((a, b) => a + b, 0) / Math.max(1, errors.length),
     max: Math.max(0, ...errors),
   };
+}
+
+/**
+ * Results per step the coordinator receives from `workers` equal workers: one per shard-tree node of each
+ * worker's run of shards with float32 gradients, one per shard with 16-bit ones (which round single shards).
+ */
+export function resultsPerStep(workers: number, shards: number, wire: 'f32' | 'f16' | 'bf16'): number {
+  if (wire !== 'f32') return shards;
+  return contiguousRuns(shards, new Array<number>(workers).fill(1)).reduce(
+    (sum, run) => sum + treeNodes(run.first, run.end, shards).length,
+    0,
+  );
 }

@@ -4,6 +4,7 @@ import {
   fitStepModel,
   type ModelPoint,
   predictSamplesPerSecond,
+  resultsPerStep,
   type StepModel,
 } from './fit-model.js';
 import type { RunOutcome } from './run-one.js';
@@ -32,6 +33,7 @@ export function pointOf(o: RunOutcome, cores: number): ModelPoint {
   return {
     workers: o.config.workers,
     shards: o.config.shards,
+    results: resultsPerStep(o.config.workers, o.config.shards, o.config.wire),
     batch: o.config.batch,
     cores,
     params: o.params,
@@ -61,8 +63,8 @@ export function fitModels(outcomes: readonly RunOutcome[], cores: number): Fitte
 }
 
 /**
- * A cluster of n machines, one worker each and one micro-shard per worker (S = n), every worker computing at
- * once; efficiency is against one worker on the same link.
+ * A cluster of n machines, one worker each and one micro-shard per worker (S = n, so one result per worker),
+ * every worker computing at once; efficiency is against one worker on the same link.
  */
 export function predict(
   fitted: readonly FittedModel[],
@@ -78,6 +80,7 @@ export function predict(
         const at = (workers: number): ModelPoint => ({
           workers,
           shards: workers,
+          results: workers,
           cores: workers,
           batch,
           params: params.get(f.model) ?? 0,
