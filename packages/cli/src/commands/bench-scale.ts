@@ -238,7 +238,7 @@ export const benchScaleCommand: Command = {
       ...fitted.map(
         (f) =>
           `Model fit, ${SCALE_MODELS[f.model].label} (${f.points} runs): mean error ${(f.fitError.mean * 100).toFixed(1)} %, largest ${(f.fitError.max * 100).toFixed(1)} %; ` +
-          `c ${f.coefficients.c.toExponential(3)} ms/sample, h ${f.coefficients.h.toFixed(3)} ms/shard, g ${f.coefficients.g.toFixed(3)} ms/result, b ${f.coefficients.b.toFixed(3)} ms/worker, o ${f.coefficients.o.toFixed(3)} ms/step\n`,
+          `c ${f.coefficients.c.toExponential(3)} ms/sample, h ${f.coefficients.h.toFixed(3)} ms/result on a worker, g ${f.coefficients.g.toFixed(3)} ms/result, b ${f.coefficients.b.toFixed(3)} ms/worker, o ${f.coefficients.o.toFixed(3)} ms/step\n`,
       ),
       predictions.length > 0 ? '## Predicted efficiency, one worker per machine, S = workers\n' : '',
       predictions.length > 0 ? predictionTable(predictions) : '',
