@@ -21,12 +21,24 @@ interface Shape {
   readonly k: number;
   /** Whether A is the MNIST batch (about 80% zeros) rather than dense random values. */
   readonly aIsImages: boolean;
+  /** Aᵀ·B summed per micro-shard along the pairwise tree (gemmTNTree), as training computes dW1. */
+  readonly shards?: number;
 }
 
 /** The products of one seed step (TwoLayerNet 784-50-10, batch 100), forward and backward. */
 const SHAPES: readonly Shape[] = [
   { kernel: 'x·W1 (forward 1)', transA: false, transB: false, m: 100, n: 50, k: 784, aIsImages: true },
   { kernel: 'xᵀ·dA1 (dW1)', transA: true, transB: false, m: 784, n: 50, k: 100, aIsImages: true },
+  {
+    kernel: 'xᵀ·dA1 (dW1 over the 4 micro-shards, as trained)',
+    transA: true,
+    transB: false,
+    m: 784,
+    n: 50,
+    k: 100,
+    aIsImages: true,
+    shards: 4,
+  },
   { kernel: 'dA1·W1ᵀ (dx, unused)', transA: false, transB: true, m: 100, n: 784, k: 50, aIsImages: false },
   { kernel: 'h·W2 (forward 2)', transA: false, transB: false, m: 100, n: 10, k: 50, aIsImages: false },
   { kernel: 'hᵀ·dY (dW2)', transA: true, transB: false, m: 50, n: 10, k: 100, aIsImages: false },
@@ -56,10 +68,18 @@ export function benchKernels(
           for (let i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
         }
         for (let i = 0; i < b.length; i++) b[i] = rng.nextGaussian() * 0.01;
+        const shards = s.shards;
+        const bounds = Int32Array.from({ length: (shards ?? 1) + 1 }, (_, t) =>
+          Math.round((t * s.k) / (shards ?? 1)),
+        );
+        const once =
+          shards === undefined
+            ? () => backend.gemm(s.transA, s.transB, s.m, s.n, s.k, a, b, c, false)
+            : () => backend.gemmTNTree(s.m, s.n, s.k, a, b, c, bounds, shards);
         return {
           s,
           run: (inner: number) => {
-            for (let r = 0; r < inner; r++) backend.gemm(s.transA, s.transB, s.m, s.n, s.k, a, b, c, false);
+            for (let r = 0; r < inner; r++) once();
           },
         };
       }),

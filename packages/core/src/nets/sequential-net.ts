@@ -7,6 +7,8 @@ import { Rng } from '../rng.js';
 import type { Backend } from '../tensor/backend.js';
 import type { Mode, Net, ParamSpec, ShardOutcome } from './net.js';
 
+type SegmentedBackward = NonNullable<Layer['backwardSegmented']>;
+
 /** How a parameter tensor starts: `std`·N(0, 1) draws, or every element set to `fill`. */
 export type ParamInit = { readonly std: number } | { readonly fill: number };
 
@@ -63,6 +65,8 @@ export class SequentialNet implements Net {
   readonly statSpecs: readonly ParamSpec[];
   readonly layers: readonly Layer[];
   readonly lossLayer: SoftmaxWithLoss;
+  /** The first Affine and every later layer's segmented backward, when all layers have one; else null. */
+  private readonly segmented: { first: Affine; rest: SegmentedBackward[] } | null;
 
   constructor(backend: Backend, options: SequentialNetOptions) {
     const { inputSize, outputSize, maxRows, weightDecay } = options;
@@ -99,6 +103,12 @@ export class SequentialNet implements Net {
       statSum: (name) => view(this.statsSum, find(this.statSpecs, name)),
     });
     this.lossLayer = new SoftmaxWithLoss(backend, outputSize, maxRows);
+    const [first, ...rest] = this.layers;
+    const backwards = rest.map((layer) => layer.backwardSegmented?.bind(layer));
+    this.segmented =
+      first instanceof Affine && backwards.every((b) => b !== undefined)
+        ? { first, rest: backwards as SegmentedBackward[] }
+        : null;
   }
 
   predict(x: Float32Array, rows: number, mode: Mode, rng?: Rng): Float32Array {
@@ -130,8 +140,7 @@ export class SequentialNet implements Net {
   }
 
   get segmentable(): boolean {
-    const [first, ...rest] = this.layers;
-    return first instanceof Affine && rest.every((layer) => layer.backwardSegmented !== undefined);
+    return this.segmented !== null;
   }
 
   gradientSegmented(
