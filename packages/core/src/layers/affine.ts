@@ -29,6 +29,8 @@ export class Affine implements Layer {
   private readonly out: Float32Array;
   private readonly dx: Float32Array | null;
   private x: Float32Array | null = null;
+  /** The pixel bytes of the last `forwardBytes`, read by the backward instead of x. */
+  private xBytes: Uint8Array | null = null;
   private rows = 0;
 
   constructor(
@@ -53,6 +55,21 @@ export class Affine implements Layer {
     this.backend.gemm(false, false, rows, this.outputSize, this.inputSize, x, this.W, this.out, false);
     this.backend.addBias(this.out, this.b, rows, this.outputSize);
     this.x = x;
+    this.xBytes = null;
+    this.rows = rows;
+    return this.out;
+  }
+
+  /**
+   * `forward` of a first layer from pixel bytes (each standing for byte / 255), skipping the float copy of
+   * the batch; `bytes` must stay unchanged until the backward, which reads them.
+   */
+  forwardBytes(bytes: Uint8Array, rows: number): Float32Array {
+    checkRows('Affine', rows, this.maxRows);
+    this.backend.gemmBytes(rows, this.outputSize, this.inputSize, bytes, this.W, this.out);
+    this.backend.addBias(this.out, this.b, rows, this.outputSize);
+    this.x = null;
+    this.xBytes = bytes;
     this.rows = rows;
     return this.out;
   }
@@ -76,13 +93,36 @@ export class Affine implements Layer {
   /** dW and db summed per micro-shard and added along the pairwise tree, for a first layer. */
   backwardParamsSegmented(dout: Float32Array, rows: number, bounds: Int32Array, segments: number): void {
     checkBackwardRows('Affine', rows, this.rows);
-    this.backend.gemmTNTree(this.inputSize, this.outputSize, rows, this.x!, dout, this.dW, bounds, segments);
+    if (this.xBytes !== null) {
+      this.backend.gemmTNTreeBytes(
+        this.inputSize,
+        this.outputSize,
+        rows,
+        this.xBytes,
+        dout,
+        this.dW,
+        bounds,
+        segments,
+      );
+    } else {
+      this.backend.gemmTNTree(
+        this.inputSize,
+        this.outputSize,
+        rows,
+        this.x!,
+        dout,
+        this.dW,
+        bounds,
+        segments,
+      );
+    }
     this.backend.sumRowsTree(dout, this.outputSize, this.db, bounds, segments);
   }
 
   /** The parameter gradients alone (dW, db), for a first layer whose dx nobody needs. */
   backwardParams(dout: Float32Array, rows: number): void {
     checkBackwardRows('Affine', rows, this.rows);
+    if (this.x === null) throw new Error('Affine: after forwardBytes, call backwardParamsSegmented');
     this.backend.gemm(true, false, this.inputSize, this.outputSize, rows, this.x!, dout, this.dW, false);
     this.backend.sumRows(dout, rows, this.outputSize, this.db, false);
   }

@@ -55,11 +55,12 @@ export interface Net {
   readonly segmentable: boolean;
   /**
    * `gradientSum` over several consecutive micro-shards at once (rows cut at `bounds`, segments + 1
-   * offsets): `grads` gets each shard's sum added along the pairwise tree, the bits that computing the shards
-   * one by one and adding them that way would give. Throws unless `segmentable`.
+   * offsets), from the rows' pixel bytes (each standing for byte / 255, as `unitBytes` writes it): `grads`
+   * gets each shard's sum added along the pairwise tree, the bits that computing the shards one by one and
+   * adding them that way would give. Throws unless `segmentable`.
    */
   gradientSegmented(
-    x: Float32Array,
+    pixels: Uint8Array,
     labels: Int32Array,
     rows: number,
     bounds: Int32Array,

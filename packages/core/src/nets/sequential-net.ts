@@ -144,26 +144,27 @@ export class SequentialNet implements Net {
   }
 
   gradientSegmented(
-    x: Float32Array,
+    pixels: Uint8Array,
     labels: Int32Array,
     rows: number,
     bounds: Int32Array,
     segments: number,
   ): ShardOutcome {
-    const first = this.layers[0];
-    if (!this.segmentable || !(first instanceof Affine)) {
+    const segmented = this.segmented;
+    if (segmented === null) {
       throw new Error(
         'gradientSegmented: this net has layers (dropout, batch norm) that need one shard at a time',
       );
     }
-    const logits = this.predict(x, rows, 'train');
+    let logits = segmented.first.forwardBytes(pixels, rows);
+    for (let i = 1; i < this.layers.length; i++) logits = this.layers[i].forward(logits, rows, 'train');
     const lossSum = this.lossLayer.forwardSegmented(logits, labels, rows, bounds, segments);
     const correct = this.backend.countCorrect(logits, labels, rows, this.outputSize);
     let dout = this.lossLayer.backward(rows, 1);
-    for (let i = this.layers.length - 1; i > 0; i--) {
-      dout = this.layers[i].backwardSegmented!(dout, rows, bounds, segments);
+    for (let i = segmented.rest.length - 1; i >= 0; i--) {
+      dout = segmented.rest[i](dout, rows, bounds, segments);
     }
-    first.backwardParamsSegmented(dout, rows, bounds, segments);
+    segmented.first.backwardParamsSegmented(dout, rows, bounds, segments);
     return { lossSum, correct };
   }
 

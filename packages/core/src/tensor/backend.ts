@@ -39,6 +39,22 @@ export interface Backend {
     bounds: Int32Array,
     segments: number,
   ): void;
+  /**
+   * C(m×n) = (A / 255)·B for A m×k pixel bytes: the first layer's forward straight from a gathered batch, each
+   * pixel standing for the float32 that `unitBytes` would write; the same bits as `unitBytes` then `gemm`.
+   */
+  gemmBytes(m: number, n: number, k: number, a: Uint8Array, b: Float32Array, c: Float32Array): void;
+  /** `gemmTNTree` with A = pixel bytes / 255 (A stored k×m): the first layer's weight gradient from bytes. */
+  gemmTNTreeBytes(
+    m: number,
+    n: number,
+    k: number,
+    a: Uint8Array,
+    b: Float32Array,
+    c: Float32Array,
+    bounds: Int32Array,
+    segments: number,
+  ): void;
   /** out[j] = Σ_i x[i, j] per segment, the segment sums added along the pairwise tree: a bias gradient. */
   sumRowsTree(x: Float32Array, cols: number, out: Float32Array, bounds: Int32Array, segments: number): void;
   /** x[i, j] += bias[j] for a rows×cols matrix, in place. */

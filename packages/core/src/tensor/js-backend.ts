@@ -27,6 +27,8 @@ export class JsBackend implements Backend {
       throw new Error('free: buffer was not allocated by this backend or was already freed');
   }
 
+  private unitScratch = new Float32Array(0);
+
   gemm(
     transA: boolean,
     transB: boolean,
@@ -114,6 +116,30 @@ export class JsBackend implements Backend {
         false,
       );
     });
+  }
+
+  gemmBytes(m: number, n: number, k: number, a: Uint8Array, b: Float32Array, c: Float32Array): void {
+    this.gemm(false, false, m, n, k, this.unit(a, m * k), b, c, false);
+  }
+
+  gemmTNTreeBytes(
+    m: number,
+    n: number,
+    k: number,
+    a: Uint8Array,
+    b: Float32Array,
+    c: Float32Array,
+    bounds: Int32Array,
+    segments: number,
+  ): void {
+    this.gemmTNTree(m, n, k, this.unit(a, m * k), b, c, bounds, segments);
+  }
+
+  /** The first n bytes as unitBytes writes them, in a buffer kept for the next call. */
+  private unit(bytes: Uint8Array, n: number): Float32Array {
+    if (this.unitScratch.length < n) this.unitScratch = new Float32Array(n);
+    this.unitBytes(bytes, n, this.unitScratch);
+    return this.unitScratch;
   }
 
   sumRowsTree(x: Float32Array, cols: number, out: Float32Array, bounds: Int32Array, segments: number): void {

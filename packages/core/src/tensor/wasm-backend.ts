@@ -110,6 +110,47 @@ export class WasmBackend implements Backend {
     }
   }
 
+  gemmBytes(m: number, n: number, k: number, a: Uint8Array, b: Float32Array, c: Float32Array): void {
+    const heap = this.heap;
+    try {
+      const pa = heap.bytePointer(a, m * k, 'gemmBytes A');
+      const pb = heap.pointer(b, k * n, Access.read, 'gemmBytes B');
+      const pc = heap.pointer(c, m * n, Access.write, 'gemmBytes C');
+      const scratch = heap.scratch(this.kernels.gemmBytesScratchBytes(k));
+      this.kernels.gemmBytes(m, n, k, pa, pb, pc, scratch);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  gemmTNTreeBytes(
+    m: number,
+    n: number,
+    k: number,
+    a: Uint8Array,
+    b: Float32Array,
+    c: Float32Array,
+    bounds: Int32Array,
+    segments: number,
+  ): void {
+    const heap = this.heap;
+    try {
+      const pbounds = heap.pointer(
+        checkSegments(bounds, segments, k, 'gemmTNTreeBytes'),
+        segments + 1,
+        Access.read,
+        'gemmTNTreeBytes bounds',
+      );
+      const pa = heap.bytePointer(a, k * m, 'gemmTNTreeBytes A');
+      const pb = heap.pointer(b, k * n, Access.read, 'gemmTNTreeBytes B');
+      const pc = heap.pointer(c, m * n, Access.write, 'gemmTNTreeBytes C');
+      const scratch = heap.scratch(this.kernels.gemmTNTreeBytesScratchBytes(m, n, k, segments));
+      this.kernels.gemmTNTreeBytes(m, n, k, pa, pb, pc, pbounds, segments, scratch);
+    } finally {
+      heap.settle();
+    }
+  }
+
   sumRowsTree(x: Float32Array, cols: number, out: Float32Array, bounds: Int32Array, segments: number): void {
     const heap = this.heap;
     try {

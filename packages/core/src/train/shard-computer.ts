@@ -102,9 +102,8 @@ export class ShardComputer {
     for (let s = first; s <= end; s++)
       this.bounds[s - first] = (s < end ? this.ranges[s].start : this.ranges[end - 1].end) - start;
     gatherBatchBytes(this.train, indices, 0, rows, this.bytes, this.labels);
-    this.net.backend.unitBytes(this.bytes, rows * this.net.inputSize, this.x);
     const { lossSum, correct } = this.net.gradientSegmented(
-      this.x,
+      this.bytes,
       this.labels,
       rows,
       this.bounds,

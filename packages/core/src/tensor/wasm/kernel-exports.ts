@@ -26,6 +26,20 @@ export interface KernelExports {
     segments: number,
     scratch: number,
   ): void;
+  gemmBytesScratchBytes(k: number): number;
+  gemmBytes(m: number, n: number, k: number, a: number, b: number, c: number, scratch: number): void;
+  gemmTNTreeBytesScratchBytes(m: number, n: number, k: number, segments: number): number;
+  gemmTNTreeBytes(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    bounds: number,
+    segments: number,
+    scratch: number,
+  ): void;
   sumRowsTreeScratchBytes(cols: number, segments: number): number;
   sumRowsTree(x: number, cols: number, out: number, bounds: number, segments: number, scratch: number): void;
   addBias(x: number, bias: number, rows: number, cols: number): void;
