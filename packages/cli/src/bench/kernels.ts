@@ -1,4 +1,11 @@
-import { type BackendName, createBackend, type DataSplits, gatherBatch, Rng } from '@descent/core';
+import {
+  type BackendName,
+  createBackend,
+  type DataSplits,
+  gatherBatch,
+  gatherBatchBytes,
+  Rng,
+} from '@descent/core';
 import { median, timePerCall } from './stats.js';
 
 export interface KernelRow {
@@ -23,14 +30,26 @@ interface Shape {
   readonly aIsImages: boolean;
   /** Aᵀ·B summed per micro-shard along the pairwise tree (gemmTNTree), as training computes dW1. */
   readonly shards?: number;
+  /** A given as the batch's pixel bytes (gemmBytes / gemmTNTreeBytes), as training passes the first layer. */
+  readonly bytes?: boolean;
 }
 
 /** The products of one seed step (TwoLayerNet 784-50-10, batch 100), forward and backward. */
 const SHAPES: readonly Shape[] = [
   { kernel: 'x·W1 (forward 1)', transA: false, transB: false, m: 100, n: 50, k: 784, aIsImages: true },
+  {
+    kernel: 'x·W1 from pixel bytes (as trained)',
+    transA: false,
+    transB: false,
+    m: 100,
+    n: 50,
+    k: 784,
+    aIsImages: true,
+    bytes: true,
+  },
   { kernel: 'xᵀ·dA1 (dW1)', transA: true, transB: false, m: 784, n: 50, k: 100, aIsImages: true },
   {
-    kernel: 'xᵀ·dA1 (dW1 over the 4 micro-shards, as trained)',
+    kernel: 'xᵀ·dA1 from pixel bytes, over the 4 micro-shards (as trained)',
     transA: true,
     transB: false,
     m: 784,
@@ -38,6 +57,7 @@ const SHAPES: readonly Shape[] = [
     k: 100,
     aIsImages: true,
     shards: 4,
+    bytes: true,
   },
   { kernel: 'dA1·W1ᵀ (dx, unused)', transA: false, transB: true, m: 100, n: 784, k: 50, aIsImages: false },
   { kernel: 'h·W2 (forward 2)', transA: false, transB: false, m: 100, n: 10, k: 50, aIsImages: false },
@@ -60,10 +80,14 @@ export function benchKernels(
         const a = backend.alloc(s.m * s.k);
         const b = backend.alloc(s.k * s.n);
         const c = backend.alloc(s.m * s.n);
+        const words = backend.allocInt32(Math.ceil((s.m * s.k) / 4));
+        const pixels = new Uint8Array(words.buffer, words.byteOffset, s.m * s.k);
         if (s.aIsImages) {
           const rows = s.transA ? s.k : s.m;
           const indices = Int32Array.from({ length: rows }, () => rng.nextInt(data.train.count));
-          gatherBatch(data.train, indices, 0, rows, a, backend.allocInt32(rows));
+          const labels = backend.allocInt32(rows);
+          gatherBatch(data.train, indices, 0, rows, a, labels);
+          gatherBatchBytes(data.train, indices, 0, rows, pixels, labels);
         } else {
           for (let i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
         }
@@ -72,8 +96,11 @@ export function benchKernels(
         const bounds = Int32Array.from({ length: (shards ?? 1) + 1 }, (_, t) =>
           Math.round((t * s.k) / (shards ?? 1)),
         );
-        const once =
-          shards === undefined
+        const once = s.bytes
+          ? shards === undefined
+            ? () => backend.gemmBytes(s.m, s.n, s.k, pixels, b, c)
+            : () => backend.gemmTNTreeBytes(s.m, s.n, s.k, pixels, b, c, bounds, shards)
+          : shards === undefined
             ? () => backend.gemm(s.transA, s.transB, s.m, s.n, s.k, a, b, c, false)
             : () => backend.gemmTNTree(s.m, s.n, s.k, a, b, c, bounds, shards);
         return {
