@@ -17,7 +17,7 @@ export interface LocalWorkerOptions {
 const DONE_LINE = /^descent worker: done (\{.*\})$/;
 
 /** `descent worker` processes on this machine, one per core by default: the local multi-process run. */
-const WORKER_NODE_FLAGS = ['--max-semi-space-size=1'];
+const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=96'];
 
 export class LocalWorkers {
   private readonly children: ChildProcess[] = [];
@@ -46,8 +46,10 @@ export class LocalWorkers {
       // Frames of a few hundred kB come and go every step; with glibc's sliding mmap threshold they end up in
       // the heap and fragment it. A fixed threshold keeps them in mappings that are returned when freed.
       env.MALLOC_MMAP_THRESHOLD_ ??= '131072';
-      // A worker's V8 heap is small (its data and net live in ArrayBuffers and wasm memory): young-generation
-      // spaces of 1 MB instead of the default 16 keep its resident memory down at no measurable cost.
+      // A worker's V8 heap is small (about 11 MB: its data and net live in ArrayBuffers and wasm memory), but
+      // every step leaves a few hundred kB of dead frame buffers that only a collection frees. 1 MB young
+      // spaces and a 96 MB old-space limit make V8 collect them sooner: peak RSS 132 MB instead of ~150
+      // (measured on the seed recipe), at no measurable cost in speed.
       const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...args], {
         env,
         stdio: ['ignore', 'ignore', 'pipe'],
