@@ -35,8 +35,8 @@ import type { LinkListener, WorkerLink } from './worker-link.js';
 
 /**
  * Runs one data-parallel training run: admits workers over WebSocket (and in-process), and per step draws the
- * batch, hands its micro-shards out, adds the results in shard order, applies the optimizer and broadcasts
- * the new parameters once to every worker.
+ * batch, hands each worker a contiguous run of micro-shards as nodes of the pairwise shard tree, adds the
+ * node sums along that tree, applies the optimizer and broadcasts the new parameters once to every worker.
  *
  *   const c = await Coordinator.start({ config, data });
  *   // workers dial c.url
