@@ -208,9 +208,10 @@ export class Scheduler {
       const states = [...this.workers.values()];
       for (const w of states) w.pending = 0;
       const primary: number[] = [];
-      if (spec.owners) {
+      const owners = spec.owners;
+      if (owners) {
         round.jobs.forEach((job, j) => {
-          const owner = spec.owners![j];
+          const owner = owners[j];
           const to = this.workers.has(owner) ? owner : this.pickFor(job);
           primary.push(
             Math.max(
