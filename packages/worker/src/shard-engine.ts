@@ -3,7 +3,6 @@ import {
   buildNet,
   createBackend,
   type DataSplits,
-  isTreeNode,
   type Net,
   ShardComputer,
   shardRanges,
@@ -80,9 +79,7 @@ export class ShardEngine {
 
   /** The rows of the batch node [first, end) covers, or null when it is not a node of this run's tree. */
   nodeRows(first: number, end: number): number | null {
-    const { ranges } = this.computer;
-    if (!isTreeNode(first, end, ranges.length)) return null;
-    return ranges[end - 1].end - ranges[first].start;
+    return this.computer.nodeRows(first, end);
   }
 
   /** One node's sums. `grad` and `stats` are buffers of the engine's, valid until the next call. */

@@ -28,6 +28,7 @@ export class JsBackend implements Backend {
   }
 
   private unitScratch = new Float32Array(0);
+  private readonly treeLevels: Float32Array[] = [];
 
   gemm(
     transA: boolean,
@@ -102,7 +103,7 @@ export class JsBackend implements Backend {
     segments: number,
   ): void {
     checkSegments(bounds, segments, k, 'gemmTNTree');
-    this.segmentTree(c, m * n, 0, segments, (first, out) => {
+    this.segmentTree(c, m * n, 0, segments, 0, (first, out) => {
       const r0 = bounds[first];
       this.gemm(
         true,
@@ -144,18 +145,22 @@ export class JsBackend implements Backend {
 
   sumRowsTree(x: Float32Array, cols: number, out: Float32Array, bounds: Int32Array, segments: number): void {
     checkSegments(bounds, segments, bounds[segments], 'sumRowsTree');
-    this.segmentTree(out, cols, 0, segments, (first, into) => {
+    this.segmentTree(out, cols, 0, segments, 0, (first, into) => {
       const r0 = bounds[first];
       this.sumRows(x.subarray(r0 * cols), bounds[first + 1] - r0, cols, into, false);
     });
   }
 
-  /** out = pairwise-tree sum of leaf(first … first + count - 1), each leaf written by `leaf`. */
+  /**
+   * out = pairwise-tree sum of leaf(first … first + count - 1), each leaf written by `leaf`; a right subtree at
+   * `depth` is summed in treeLevels[depth], kept for the next call.
+   */
   private segmentTree(
     out: Float32Array,
     length: number,
     first: number,
     count: number,
+    depth: number,
     leaf: (segment: number, out: Float32Array) => void,
   ): void {
     if (count === 1) {
@@ -163,9 +168,10 @@ export class JsBackend implements Backend {
       return;
     }
     const split = pairwiseSplit(count);
-    this.segmentTree(out, length, first, split, leaf);
-    const right = new Float32Array(length);
-    this.segmentTree(right, length, first + split, count - split, leaf);
+    this.segmentTree(out, length, first, split, depth + 1, leaf);
+    if ((this.treeLevels[depth]?.length ?? 0) < length) this.treeLevels[depth] = new Float32Array(length);
+    const right = this.treeLevels[depth].subarray(0, length);
+    this.segmentTree(right, length, first + split, count - split, depth + 1, leaf);
     for (let i = 0; i < length; i++) out[i] += right[i];
   }
 

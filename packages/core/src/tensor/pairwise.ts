@@ -15,11 +15,8 @@ export function pairwiseSum(values: ArrayLike<number>, first: number, count: num
   return pairwiseSum(values, first, split) + pairwiseSum(values, first + split, count - split);
 }
 
-/**
- * Checks segment bounds: segments + 1 nondecreasing row offsets from 0 to rows, every segment non-empty.
- * Returns the bounds, for use inline.
- */
-export function checkSegments(bounds: Int32Array, segments: number, rows: number, what: string): Int32Array {
+/** Checks segment bounds: segments + 1 increasing row offsets from 0 to rows, so every segment has a row. */
+export function checkSegments(bounds: Int32Array, segments: number, rows: number, what: string): void {
   if (!Number.isInteger(segments) || segments < 1 || bounds.length < segments + 1) {
     throw new RangeError(
       `${what}: need segments ≥ 1 and segments + 1 bounds, got ${segments} and ${bounds.length}`,
@@ -35,5 +32,4 @@ export function checkSegments(bounds: Int32Array, segments: number, rows: number
       throw new RangeError(`${what}: segment ${t} has no rows (bounds ${bounds[t]} to ${bounds[t + 1]})`);
     }
   }
-  return bounds;
 }

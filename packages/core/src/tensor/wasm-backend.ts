@@ -94,12 +94,7 @@ export class WasmBackend implements Backend {
   ): void {
     const heap = this.heap;
     try {
-      const pbounds = heap.pointer(
-        checkSegments(bounds, segments, k, 'gemmTNTree'),
-        segments + 1,
-        Access.read,
-        'gemmTNTree bounds',
-      );
+      const pbounds = this.boundsPointer(bounds, segments, k, 'gemmTNTree bounds');
       const pa = heap.pointer(a, k * m, Access.read, 'gemmTNTree A');
       const pb = heap.pointer(b, k * n, Access.read, 'gemmTNTree B');
       const pc = heap.pointer(c, m * n, Access.write, 'gemmTNTree C');
@@ -135,12 +130,7 @@ export class WasmBackend implements Backend {
   ): void {
     const heap = this.heap;
     try {
-      const pbounds = heap.pointer(
-        checkSegments(bounds, segments, k, 'gemmTNTreeBytes'),
-        segments + 1,
-        Access.read,
-        'gemmTNTreeBytes bounds',
-      );
+      const pbounds = this.boundsPointer(bounds, segments, k, 'gemmTNTreeBytes bounds');
       const pa = heap.bytePointer(a, k * m, 'gemmTNTreeBytes A');
       const pb = heap.pointer(b, k * n, Access.read, 'gemmTNTreeBytes B');
       const pc = heap.pointer(c, m * n, Access.write, 'gemmTNTreeBytes C');
@@ -155,12 +145,7 @@ export class WasmBackend implements Backend {
     const heap = this.heap;
     try {
       const rows = bounds[segments];
-      const pbounds = heap.pointer(
-        checkSegments(bounds, segments, rows, 'sumRowsTree'),
-        segments + 1,
-        Access.read,
-        'sumRowsTree bounds',
-      );
+      const pbounds = this.boundsPointer(bounds, segments, rows, 'sumRowsTree bounds');
       const px = heap.pointer(x, rows * cols, Access.read, 'sumRowsTree x');
       const po = heap.pointer(out, cols, Access.write, 'sumRowsTree out');
       const scratch = heap.scratch(this.kernels.sumRowsTreeScratchBytes(cols, segments));
@@ -168,6 +153,12 @@ export class WasmBackend implements Backend {
     } finally {
       heap.settle();
     }
+  }
+
+  /** Checks segment bounds over `rows` rows (pairwise.ts) and points the kernel at them. */
+  private boundsPointer(bounds: Int32Array, segments: number, rows: number, what: string): number {
+    checkSegments(bounds, segments, rows, what);
+    return this.heap.pointer(bounds, segments + 1, Access.read, what);
   }
 
   addBias(x: Float32Array, bias: Float32Array, rows: number, cols: number): void {

@@ -81,15 +81,14 @@ export class ShardComputer {
    * slice of the batch), with the net's current parameters.
    */
   computeNode(step: number, first: number, end: number, indices: Int32Array): ShardGradient {
-    const shards = this.ranges.length;
-    if (!isTreeNode(first, end, shards)) {
+    const rows = this.nodeRows(first, end);
+    if (rows === null) {
       throw new ShardComputerError(
         'ERR_SHARD_NODE',
-        `shards [${first}, ${end}) are not a node of the pairwise tree over ${shards} shards`,
+        `shards [${first}, ${end}) are not a node of the pairwise tree over ${this.ranges.length} shards`,
       );
     }
     const start = this.ranges[first].start;
-    const rows = this.ranges[end - 1].end - start;
     if (indices.length !== rows) {
       throw new ShardComputerError(
         'ERR_SHARD_ROWS',
@@ -110,6 +109,12 @@ export class ShardComputer {
       end - first,
     );
     return { rows, lossSum, correct, grad: this.net.grads, stats: this.net.statsSum };
+  }
+
+  /** The batch rows node [first, end) covers, or null when it is not a node of this run's shard tree. */
+  nodeRows(first: number, end: number): number | null {
+    if (!isTreeNode(first, end, this.ranges.length)) return null;
+    return this.ranges[end - 1].end - this.ranges[first].start;
   }
 
   /** Node (first, count) shard by shard, its sums added along the tree into levels[level]. */
