@@ -1,16 +1,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  killAll,
-  readSummary,
-  runCli,
-  startCli,
-  tempDir,
-  undisturbedSha,
-  workerNames,
-} from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { readSummary, runCli, startCli, tempDir, withReference, workerNames } from './support/cli.js';
 
 const SHORT = ['--iters', '60', '--eval-every', '30', '--seed', '3', '--quiet', '--backend', 'js'];
 
@@ -22,13 +14,7 @@ async function coordinator(out: string, name: string, extra: string[] = [], env:
 }
 
 describe('descent coordinator with separately started workers', () => {
-  const out = tempDir();
-  let reference = '';
-  afterEach(killAll);
-  beforeAll(async () => {
-    reference = await undisturbedSha(SHORT, out.path);
-    return () => out.remove();
-  });
+  const { out, reference } = withReference(SHORT);
 
   it('prints the worker command line and trains with two worker processes to the same weights as one process', async () => {
     const { c, url } = await coordinator(out.path, 'two', ['--min-workers', '2']);
@@ -41,7 +27,7 @@ describe('descent coordinator with separately started workers', () => {
     const summary = readSummary(join(out.path, 'two'));
     expect(summary.workers).toBe(2);
     expect(workerNames(summary)).toEqual(['a', 'b']);
-    expect(summary.paramsSha256).toBe(reference);
+    expect(summary.paramsSha256).toBe(reference());
   });
 
   it('lets a worker with no local data set fetch it from the coordinator, cache it and train', async () => {
@@ -52,7 +38,7 @@ describe('descent coordinator with separately started workers', () => {
     const wd = await w.done;
     expect(wd.code, wd.stderr).toBe(0);
     expect(readFileSync(join(cache.path, 'train-labels-idx1-ubyte')).length).toBe(60_008);
-    expect(readSummary(join(out.path, 'fetch')).paramsSha256).toBe(reference);
+    expect(readSummary(join(out.path, 'fetch')).paramsSha256).toBe(reference());
     cache.remove();
   });
 
@@ -66,7 +52,7 @@ describe('descent coordinator with separately started workers', () => {
     const wd = await w.done;
     expect(wd.code, wd.stderr).toBe(0);
     expect(wd.stderr).toMatch(/cannot cache the data set in .*training on without a cache/);
-    expect(readSummary(join(out.path, 'uncached')).paramsSha256).toBe(reference);
+    expect(readSummary(join(out.path, 'uncached')).paramsSha256).toBe(reference());
     scratch.remove();
   });
 
@@ -103,7 +89,7 @@ describe('descent coordinator with separately started workers', () => {
     expect((await good.done).code).toBe(0);
     expect(done.stdout + done.stderr).not.toMatch(/correct horse|incorrect/);
     expect(readFileSync(join(out.path, 'token', 'config.json'), 'utf8')).not.toMatch(/correct horse/);
-    expect(readSummary(join(out.path, 'token')).paramsSha256).toBe(reference);
+    expect(readSummary(join(out.path, 'token')).paramsSha256).toBe(reference());
     secrets.remove();
   });
 

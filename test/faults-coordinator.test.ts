@@ -1,19 +1,13 @@
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, runCli, startCli, tempDir, undisturbedSha } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { readSummary, runCli, startCli, withReference } from './support/cli.js';
 import { checkpointStep, freePort, until } from './support/run-files.js';
 
 const RUN = ['--iters', '240', '--eval-every', '100000', '--seed', '5', '--quiet', '--backend', 'js'];
 
 describe('a coordinator that dies or loses every worker', () => {
-  const out = tempDir();
-  let reference = '';
-  afterEach(killAll);
-  beforeAll(async () => {
-    reference = await undisturbedSha(RUN, out.path);
-    return () => out.remove();
-  });
+  const { out, reference } = withReference(RUN);
 
   it('continues a killed `descent train` with --resume from its last checkpoint to the same weights', async () => {
     const dir = join(out.path, 'train-killed');
@@ -39,7 +33,7 @@ describe('a coordinator that dies or loses every worker', () => {
     expect(resumed.stderr).toMatch(new RegExp(`resuming .* at step ${stoppedAt}`));
     const summary = readSummary(dir);
     expect(summary.steps).toBe(240);
-    expect(summary.paramsSha256).toBe(reference);
+    expect(summary.paramsSha256).toBe(reference());
     // The loss figure covers the whole run, not only the resumed part: its iteration axis reaches 200.
     expect(readFileSync(join(dir, 'loss.svg'), 'utf8')).toMatch(/>200</);
   });
@@ -60,7 +54,7 @@ describe('a coordinator that dies or loses every worker', () => {
     expect(done.code, done.stderr).toBe(0);
     expect((await a.done).code).toBe(0);
     expect((await b.done).code).toBe(0);
-    expect(readSummary(dir).paramsSha256).toBe(reference);
+    expect(readSummary(dir).paramsSha256).toBe(reference());
   });
 
   it('waits for a worker when every one is lost, says so, and goes on when one joins within --patience', async () => {
@@ -85,7 +79,7 @@ describe('a coordinator that dies or loses every worker', () => {
     startCli(['worker', '--connect', url, '--backend', 'js', '--name', 'back']);
     const done = await c.done;
     expect(done.code, done.stderr).toBe(0);
-    expect(readSummary(dir).paramsSha256).toBe(reference);
+    expect(readSummary(dir).paramsSha256).toBe(reference());
   });
 
   it('stops cleanly with a checkpoint when no worker returns within --patience, and resumes from it to the same weights', async () => {
@@ -119,7 +113,7 @@ describe('a coordinator that dies or loses every worker', () => {
     startCli(['worker', '--connect', url2, '--backend', 'js']);
     const done = await second.done;
     expect(done.code, done.stderr).toBe(0);
-    expect(readSummary(dir).paramsSha256).toBe(reference);
+    expect(readSummary(dir).paramsSha256).toBe(reference());
   });
 
   it('refuses a truncated or corrupted checkpoint, naming the file, and leaves it as it was', async () => {

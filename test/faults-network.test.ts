@@ -1,19 +1,13 @@
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, startCli, tempDir, undisturbedSha } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { readSummary, startCli, withReference } from './support/cli.js';
 import { CuttableProxy } from './support/proxy.js';
 import { untilSteps } from './support/run-files.js';
 
 const RUN = ['--iters', '200', '--eval-every', '100000', '--seed', '13', '--quiet', '--backend', 'js'];
 
 describe('a dropped connection', () => {
-  const out = tempDir();
-  let reference = '';
-  afterEach(killAll);
-  beforeAll(async () => {
-    reference = await undisturbedSha(RUN, out.path);
-    return () => out.remove();
-  });
+  const { out, reference } = withReference(RUN);
 
   it('is redialled by the worker with backoff, which continues training, and the weights are the same', async () => {
     const dir = join(out.path, 'cut');
@@ -53,7 +47,7 @@ describe('a dropped connection', () => {
       const flakyRuns = Object.entries(counts).filter(([k]) => k.startsWith('flaky#'));
       expect(flakyRuns).toHaveLength(2);
       expect(flakyRuns[1][1]).toBeGreaterThan(0);
-      expect(readSummary(dir).paramsSha256).toBe(reference);
+      expect(readSummary(dir).paramsSha256).toBe(reference());
     } finally {
       await proxy.close();
     }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, startCli, tempDir, undisturbedSha } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { readSummary, startCli, withReference } from './support/cli.js';
 import { events, until, untilSteps } from './support/run-files.js';
 
 // Long enough to hit a step in its middle, short enough for CI; no evaluation until the end.
@@ -25,13 +25,7 @@ function shardsOf(runDir: string, name: string): number[] {
 }
 
 describe('worker faults during a run', () => {
-  const out = tempDir();
-  let reference = '';
-  afterEach(killAll);
-  beforeAll(async () => {
-    reference = await undisturbedSha(RUN, out.path);
-    return () => out.remove();
-  });
+  const { out, reference } = withReference(RUN);
 
   it('gives the micro-shards of a worker killed in the middle of a step to another within the deadline, with the same weights', async () => {
     const { c, url, dir } = await coordinator(out.path, 'killed', ['--min-workers', '2']);
@@ -52,7 +46,7 @@ describe('worker faults during a run', () => {
     const lost = events(dir).filter((e) => e.event === 'lost' && String(e.worker).startsWith('victim#'));
     expect(lost).toHaveLength(1);
     expect(readSummary(dir).steps).toBe(200);
-    expect(readSummary(dir).paramsSha256).toBe(reference);
+    expect(readSummary(dir).paramsSha256).toBe(reference());
   });
 
   it('treats a worker frozen past its deadline as lost, drops its late results, and takes it back after SIGCONT', async () => {
@@ -84,7 +78,7 @@ describe('worker faults during a run', () => {
     const shards = shardsOf(dir, 'frozen');
     expect(shards).toHaveLength(2);
     expect(shards[1]).toBeGreaterThan(0);
-    expect(readSummary(dir).paramsSha256).toBe(reference);
+    expect(readSummary(dir).paramsSha256).toBe(reference());
   });
 
   it('gives a worker joining mid-run the current parameters and shards from the next step on, with the same weights', async () => {
@@ -98,6 +92,6 @@ describe('worker faults during a run', () => {
     const ready = events(dir).find((e) => e.event === 'ready' && String(e.worker).startsWith('late#'));
     expect(ready).toBeDefined();
     expect(shardsOf(dir, 'late')[0]).toBeGreaterThan(0);
-    expect(readSummary(dir).paramsSha256).toBe(reference);
+    expect(readSummary(dir).paramsSha256).toBe(reference());
   });
 });

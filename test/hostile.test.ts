@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { COORDINATOR_KINDS, decode, encode } from '@descent/protocol';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { killAll, readSummary, startCli, tempDir, undisturbedSha } from './support/cli.js';
+import { readSummary, startCli, withReference } from './support/cli.js';
 import { badOpening, FuzzRng, malformedFrame } from './support/fuzz.js';
 import { events, until } from './support/run-files.js';
 
@@ -47,13 +47,7 @@ const opened = (p: Peer) =>
   });
 
 describe('hostile and broken input to a live coordinator', () => {
-  const out = tempDir();
-  let reference = '';
-  afterEach(killAll);
-  beforeAll(async () => {
-    reference = await undisturbedSha(RUN, out.path);
-    return () => out.remove();
-  });
+  const { out, reference } = withReference(RUN);
 
   it('refuses thousands of malformed frames, floods, oversized frames and surplus connections, and the weights are unharmed', async () => {
     const dir = join(out.path, 'fuzzed');
@@ -180,7 +174,7 @@ describe('hostile and broken input to a live coordinator', () => {
     const done = await c.done;
     expect(done.code, done.stderr).toBe(0);
     expect((await honest.done).code).toBe(0);
-    expect(readSummary(dir).paramsSha256).toBe(reference);
+    expect(readSummary(dir).paramsSha256).toBe(reference());
     expect(fuzzed).toBeGreaterThan(1000);
     expect(poisoned).toBeGreaterThan(0);
     expect(done.stderr).toMatch(/not valid msgpack/);

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, readSummary, runCli, startCli, tempDir, undisturbedSha } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { readSummary, runCli, startCli, withReference } from './support/cli.js';
 import { metrics } from './support/run-files.js';
 
 const RUN = ['--iters', '40', '--eval-every', '100000', '--seed', '17', '--quiet', '--backend', 'js'];
@@ -61,13 +61,7 @@ function makeCertificates(dir: string): { ca: string; cert: string; key: string 
 }
 
 describe('wss:// with a private CA', () => {
-  const out = tempDir();
-  let reference = '';
-  afterEach(killAll);
-  beforeAll(async () => {
-    reference = await undisturbedSha(RUN, out.path);
-    return () => out.remove();
-  });
+  const { out, reference } = withReference(RUN);
 
   it('serves wss:// to a worker trusting the CA, refuses one that does not, and keeps the token out of every record', async () => {
     const certs = makeCertificates(out.path);
@@ -118,7 +112,7 @@ describe('wss:// with a private CA', () => {
     expect(done.code, done.stderr).toBe(0);
     const wd = await w.done;
     expect(wd.code, wd.stderr).toBe(0);
-    expect(readSummary(dir).paramsSha256).toBe(reference);
+    expect(readSummary(dir).paramsSha256).toBe(reference());
     const records = [
       done.stdout,
       done.stderr,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll } from 'vitest';
 
 /** The built CLI: end-to-end tests run what a user runs. `pnpm test` builds it first (turbo: test → build). */
 export const cliPath = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
@@ -125,4 +126,22 @@ export async function undisturbedSha(
   const run = await runCli(['train', '--workers', '0', ...args, '--out', out, '--name', name]);
   if (run.code !== 0) throw new Error(`the undisturbed run failed (exit ${run.code}):\n${run.stderr}`);
   return readSummary(join(out, name)).paramsSha256;
+}
+
+/**
+ * For one describe block: a temp directory removed afterwards, every started CLI process killed after each
+ * test, and the paramsSha256 of an undisturbed one-process run of `args`, which disturbed runs must match.
+ */
+export function withReference(args: readonly string[]): {
+  readonly out: { readonly path: string };
+  reference(): string;
+} {
+  const out = tempDir();
+  let sha = '';
+  afterEach(killAll);
+  beforeAll(async () => {
+    sha = await undisturbedSha(args, out.path);
+    return () => out.remove();
+  });
+  return { out, reference: () => sha };
 }
