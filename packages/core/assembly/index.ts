@@ -3,7 +3,7 @@
 import { denseGemm } from './dense';
 import { countNonzero, sparseGemmNN, sparseGemmTN, sparseTNScratchBytes } from './sparse';
 import { denseGemmTNTree, denseTreeScratchBytes, sparseGemmTNTree, sparseTreeScratchBytes, sumRowsTree as sumRowsTreeFrom } from './tree';
-export { gemmBytes, gemmBytesScratchBytes, gemmTNTreeBytes, gemmTNTreeBytesScratchBytes } from './tree';
+export { gemmPixels, gemmTNTreePixels, gemmTNTreePixelsScratchBytes, listPixels, pixelListBytes } from './pixels';
 
 export {
   addBias,

@@ -35,12 +35,12 @@ function writeMerges(first: i32, count: i32, out: usize, written: i32): i32 {
 }
 
 @inline
-function align16(bytes: usize): usize {
+export function align16(bytes: usize): usize {
   return (bytes + 15) & ~(<usize>15);
 }
 
 /** Bytes of the per-row work area of treeFromLists: a slot per segment, its live pointer, the merges. */
-function treeWorkBytes(n: i32, segments: i32): usize {
+export function treeWorkBytes(n: i32, segments: i32): usize {
   return <usize>segments * (<usize>(((n + 3) >> 2) << 4) + 12) + 16;
 }
 
@@ -77,10 +77,10 @@ export function sparseGemmTNTree(
 
 /**
  * The tree sums of C rows from column lists: column i's `counts[i]` entries (offset of its B row, value) start
- * at entry `starts[i]` of `lists`, in row order. Every segment gathers its own entries into a slot of `work`,
- * and the slots are merged along the tree.
+ * at entry `starts[i]` of `lists`, in row order. Every segment gathers its own entries into a slot of `work`
+ * (the first into C's row), and the slots are merged along the tree.
  */
-function treeFromLists(
+export function treeFromLists(
   m: i32,
   n: i32,
   b: usize,
@@ -113,7 +113,8 @@ function treeFromLists(
       while (e < count && load<u32>(list + (<usize>e << 3)) < limit) e++;
       let slot: usize = 0;
       if (e > start) {
-        slot = slots + <usize>t * slotBytes;
+        // The first segment sums straight into C's row, where the tree's result lands unless it is empty.
+        slot = t == 0 ? row : slots + <usize>t * slotBytes;
         gatherRow(list + (<usize>start << 3), e - start, b, slot, n, false);
       }
       store<u32>(live + (<usize>t << 2), <u32>slot);
@@ -126,7 +127,8 @@ function treeFromLists(
       if (to == 0) store<u32>(into, <u32>from);
       else addInto(to, from, n);
     }
-    memory.copy(row, <usize>load<u32>(live), ld);
+    const root = <usize>load<u32>(live);
+    if (root != row) memory.copy(row, root, ld);
   }
 }
 
@@ -177,120 +179,4 @@ export function sumRowsTree(x: usize, cols: i32, out: usize, bounds: usize, firs
   sumRowsTree(x, cols, out, bounds, first, split, scratch);
   sumRowsTree(x, cols, scratch, bounds, first + split, count - split, scratch + level);
   addInto(out, scratch, cols);
-}
-
-// The first layer straight from pixel bytes: a pixel p stands for the float32 p / 255 (as unitBytes writes it),
-// and only nonzero pixels are listed, so these give the bits of the float kernels on unitBytes' output.
-
-/** Appends (offset, byte / 255) for every nonzero byte of row[0..cols), in column order; returns the count. */
-@inline
-function listRowBytes(row: usize, cols: i32, stride: usize, list: usize): i32 {
-  const zero = i8x16.splat(0);
-  let count = 0;
-  let j = 0;
-  for (; j + 16 <= cols; j += 16) {
-    let mask = i8x16.bitmask(i8x16.ne(v128.load(row + <usize>j), zero));
-    while (mask != 0) {
-      const c = j + ctz(mask);
-      const e = list + (<usize>count << 3);
-      store<u32>(e, <u32>(<usize>c * stride));
-      store<f32>(e, <f32>load<u8>(row + <usize>c) / 255, 4);
-      count++;
-      mask &= mask - 1;
-    }
-  }
-  for (; j < cols; j++) {
-    const p = load<u8>(row + <usize>j);
-    if (p != 0) {
-      const e = list + (<usize>count << 3);
-      store<u32>(e, <u32>(<usize>j * stride));
-      store<f32>(e, <f32>p / 255, 4);
-      count++;
-    }
-  }
-  return count;
-}
-
-/** Bytes of scratch gemmBytes needs. */
-export function gemmBytesScratchBytes(k: i32): i32 {
-  return (k + 4) * 8;
-}
-
-/** C(m×n) = (A / 255)·B with A m×k pixel bytes, B k×n: the first layer's forward, zeros skipped. */
-export function gemmBytes(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, list: usize): void {
-  const ld = <usize>n << 2;
-  for (let i = 0; i < m; i++) {
-    const count = listRowBytes(a + <usize>i * <usize>k, k, ld, list);
-    if (count == 0) memory.fill(c + <usize>i * ld, 0, ld);
-    else gatherRow(list, count, b, c + <usize>i * ld, n, false);
-  }
-}
-
-/** Bytes of scratch gemmTNTreeBytes needs. */
-export function gemmTNTreeBytesScratchBytes(m: i32, n: i32, k: i32, segments: i32): i32 {
-  const entries = align16(<usize>m * <usize>k * 8);
-  return <i32>(<usize>3 * align16(<usize>(m + 1) << 2) + align16(<usize>(k + 1) << 2) + (entries << 1) + treeWorkBytes(n, segments));
-}
-
-/**
- * As sparseGemmTNTree with A = pixel bytes / 255 (A stored k×m): each row's nonzero pixels are listed once,
- * then counted per column and dealt into compact column lists in row order (a counting sort), which stay in
- * cache where fixed-size lists of k entries per column would not.
- */
-export function gemmTNTreeBytes(
-  m: i32,
-  n: i32,
-  k: i32,
-  a: usize,
-  b: usize,
-  c: usize,
-  bounds: usize,
-  segments: i32,
-  scratch: usize,
-): void {
-  const ld = <usize>n << 2;
-  const counts = scratch;
-  const starts = counts + align16(<usize>(m + 1) << 2);
-  const fill = starts + align16(<usize>(m + 1) << 2);
-  const rowStarts = fill + align16(<usize>(m + 1) << 2);
-  const rowLists = rowStarts + align16(<usize>(k + 1) << 2);
-  const lists = rowLists + align16(<usize>m * <usize>k * 8);
-  const work = lists + align16(<usize>m * <usize>k * 8);
-  memory.fill(counts, 0, <usize>m << 2);
-  let total = 0;
-  for (let r = 0; r < k; r++) {
-    store<i32>(rowStarts + (<usize>r << 2), total);
-    const list = rowLists + (<usize>total << 3);
-    const found = listRowBytes(a + <usize>r * <usize>m, m, 4, list);
-    for (let e = 0; e < found; e++) {
-      const slot = counts + <usize>load<u32>(list + (<usize>e << 3));
-      store<i32>(slot, load<i32>(slot) + 1);
-    }
-    total += found;
-  }
-  store<i32>(rowStarts + (<usize>k << 2), total);
-  let at = 0;
-  for (let i = 0; i < m; i++) {
-    store<i32>(starts + (<usize>i << 2), at);
-    store<i32>(fill + (<usize>i << 2), at);
-    at += load<i32>(counts + (<usize>i << 2));
-  }
-  for (let r = 0; r < k; r++) {
-    const offset = <u32>(<usize>r * ld);
-    const end = rowList(rowLists, rowStarts, r + 1);
-    for (let e = rowList(rowLists, rowStarts, r); e < end; e += 8) {
-      const slot = fill + <usize>load<u32>(e);
-      const to = load<i32>(slot);
-      const dst = lists + (<usize>to << 3);
-      store<u32>(dst, offset);
-      store<f32>(dst, load<f32>(e, 4), 4);
-      store<i32>(slot, to + 1);
-    }
-  }
-  treeFromLists(m, n, b, c, bounds, segments, counts, starts, lists, work);
-}
-
-@inline
-function rowList(rowLists: usize, rowStarts: usize, r: i32): usize {
-  return rowLists + (<usize>load<i32>(rowStarts + (<usize>r << 2)) << 3);
 }

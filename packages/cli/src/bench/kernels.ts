@@ -30,7 +30,10 @@ interface Shape {
   readonly aIsImages: boolean;
   /** Aᵀ·B summed per micro-shard along the pairwise tree (gemmTNTree), as training computes dW1. */
   readonly shards?: number;
-  /** A given as the batch's pixel bytes (gemmBytes / gemmTNTreeBytes), as training passes the first layer. */
+  /**
+   * A given as the batch's pixel bytes, as training passes the first layer: the forward lists the nonzero
+   * pixels (listPixels, timed with it) and multiplies (gemmPixels), the weight gradient reuses that list.
+   */
   readonly bytes?: boolean;
 }
 
@@ -38,7 +41,7 @@ interface Shape {
 const SHAPES: readonly Shape[] = [
   { kernel: 'x·W1 (forward 1)', transA: false, transB: false, m: 100, n: 50, k: 784, aIsImages: true },
   {
-    kernel: 'x·W1 from pixel bytes (as trained)',
+    kernel: 'x·W1 from pixel bytes, listing them (as trained)',
     transA: false,
     transB: false,
     m: 100,
@@ -49,7 +52,7 @@ const SHAPES: readonly Shape[] = [
   },
   { kernel: 'xᵀ·dA1 (dW1)', transA: true, transB: false, m: 784, n: 50, k: 100, aIsImages: true },
   {
-    kernel: 'xᵀ·dA1 from pixel bytes, over the 4 micro-shards (as trained)',
+    kernel: 'xᵀ·dA1 from the listed pixels, over the 4 micro-shards (as trained)',
     transA: true,
     transB: false,
     m: 784,
@@ -82,8 +85,8 @@ export function benchKernels(
         const c = backend.alloc(s.m * s.n);
         const words = backend.allocInt32(Math.ceil((s.m * s.k) / 4));
         const pixels = new Uint8Array(words.buffer, words.byteOffset, s.m * s.k);
+        const rows = s.transA ? s.k : s.m;
         if (s.aIsImages) {
-          const rows = s.transA ? s.k : s.m;
           const indices = Int32Array.from({ length: rows }, () => rng.nextInt(data.train.count));
           const labels = backend.allocInt32(rows);
           gatherBatch(data.train, indices, 0, rows, a, labels);
@@ -96,10 +99,15 @@ export function benchKernels(
         const bounds = Int32Array.from({ length: (shards ?? 1) + 1 }, (_, t) =>
           Math.round((t * s.k) / (shards ?? 1)),
         );
-        const once = s.bytes
+        const list = s.bytes ? backend.createPixelList(rows, s.transA ? s.m : s.k, s.n) : null;
+        if (list) backend.listPixels(list, pixels, rows);
+        const once = list
           ? shards === undefined
-            ? () => backend.gemmBytes(s.m, s.n, s.k, pixels, b, c)
-            : () => backend.gemmTNTreeBytes(s.m, s.n, s.k, pixels, b, c, bounds, shards)
+            ? () => {
+                backend.listPixels(list, pixels, rows);
+                backend.gemmPixels(list, b, c);
+              }
+            : () => backend.gemmTNTreePixels(list, b, c, bounds, shards)
           : shards === undefined
             ? () => backend.gemm(s.transA, s.transB, s.m, s.n, s.k, a, b, c, false)
             : () => backend.gemmTNTree(s.m, s.n, s.k, a, b, c, bounds, shards);

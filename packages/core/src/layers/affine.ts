@@ -1,4 +1,4 @@
-import type { Backend } from '../tensor/backend.js';
+import type { Backend, PixelList } from '../tensor/backend.js';
 import { checkBackwardRows, checkRows } from './checks.js';
 import type { Layer } from './layer.js';
 
@@ -29,8 +29,9 @@ export class Affine implements Layer {
   private readonly out: Float32Array;
   private readonly dx: Float32Array | null;
   private x: Float32Array | null = null;
-  /** The pixel bytes of the last `forwardBytes`, read by the backward instead of x. */
-  private xBytes: Uint8Array | null = null;
+  /** The nonzero pixels of the last `forwardBytes`, read by the backward instead of x; made on first use. */
+  private pixels: PixelList | null = null;
+  private fromPixels = false;
   private rows = 0;
 
   constructor(
@@ -55,21 +56,24 @@ export class Affine implements Layer {
     this.backend.gemm(false, false, rows, this.outputSize, this.inputSize, x, this.W, this.out, false);
     this.backend.addBias(this.out, this.b, rows, this.outputSize);
     this.x = x;
-    this.xBytes = null;
+    this.fromPixels = false;
     this.rows = rows;
     return this.out;
   }
 
   /**
    * `forward` of a first layer from pixel bytes (each standing for byte / 255), skipping the float copy of
-   * the batch; `bytes` must stay unchanged until the backward, which reads them.
+   * the batch. The pixels are listed once here for the backward too.
    */
   forwardBytes(bytes: Uint8Array, rows: number): Float32Array {
     checkRows('Affine', rows, this.maxRows);
-    this.backend.gemmBytes(rows, this.outputSize, this.inputSize, bytes, this.W, this.out);
-    this.backend.addBias(this.out, this.b, rows, this.outputSize);
+    const backend = this.backend;
+    this.pixels ??= backend.createPixelList(this.maxRows, this.inputSize, this.outputSize);
+    backend.listPixels(this.pixels, bytes, rows);
+    backend.gemmPixels(this.pixels, this.W, this.out);
+    backend.addBias(this.out, this.b, rows, this.outputSize);
     this.x = null;
-    this.xBytes = bytes;
+    this.fromPixels = true;
     this.rows = rows;
     return this.out;
   }
@@ -93,17 +97,8 @@ export class Affine implements Layer {
   /** dW and db summed per micro-shard and added along the pairwise tree, for a first layer. */
   backwardParamsSegmented(dout: Float32Array, rows: number, bounds: Int32Array, segments: number): void {
     checkBackwardRows('Affine', rows, this.rows);
-    if (this.xBytes !== null) {
-      this.backend.gemmTNTreeBytes(
-        this.inputSize,
-        this.outputSize,
-        rows,
-        this.xBytes,
-        dout,
-        this.dW,
-        bounds,
-        segments,
-      );
+    if (this.fromPixels) {
+      this.backend.gemmTNTreePixels(this.pixels!, dout, this.dW, bounds, segments);
     } else {
       this.backend.gemmTNTree(
         this.inputSize,
@@ -130,6 +125,7 @@ export class Affine implements Layer {
   dispose(): void {
     this.backend.free(this.out);
     if (this.dx !== null) this.backend.free(this.dx);
+    if (this.pixels !== null) this.backend.freePixelList(this.pixels);
   }
 }
 

@@ -1,6 +1,19 @@
 /** The kernels every layer is built from. All matrices are row-major Float32Array views. */
 export type BackendName = 'js' | 'wasm';
 
+/**
+ * A batch's pixel bytes prepared once for the first layer's forward and weight gradient, which both read
+ * them: the wasm backend lists the nonzero pixels (MNIST is ~80% zeros, and finding them costs as much as a
+ * product), the js backend keeps them as floats. Made by, and only usable with, one backend.
+ */
+export interface PixelList {
+  readonly maxRows: number;
+  readonly cols: number;
+  readonly n: number;
+  /** Rows listed by the last `listPixels`. */
+  readonly rows: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /**
@@ -39,17 +52,20 @@ export interface Backend {
     bounds: Int32Array,
     segments: number,
   ): void;
+  /** An empty pixel list for up to maxRows rows of `cols` pixel bytes, multiplied with `n`-column matrices. */
+  createPixelList(maxRows: number, cols: number, n: number): PixelList;
+  /** Gives a pixel list's memory back; using it afterwards is an error. */
+  freePixelList(list: PixelList): void;
+  /** Lists the nonzero pixels of `rows` rows of pixel bytes (rows × list.cols) into `list`. */
+  listPixels(list: PixelList, a: Uint8Array, rows: number): void;
   /**
-   * C(m×n) = (A / 255)·B for A m×k pixel bytes: the first layer's forward straight from a gathered batch, each
-   * pixel standing for the float32 that `unitBytes` would write; the same bits as `unitBytes` then `gemm`.
+   * C(rows×n) = (A / 255)·B for the listed pixels A and B cols×n: the first layer's forward, each pixel standing
+   * for the float32 that `unitBytes` would write; the same bits as `unitBytes` then `gemm`.
    */
-  gemmBytes(m: number, n: number, k: number, a: Uint8Array, b: Float32Array, c: Float32Array): void;
-  /** `gemmTNTree` with A = pixel bytes / 255 (A stored k×m): the first layer's weight gradient from bytes. */
-  gemmTNTreeBytes(
-    m: number,
-    n: number,
-    k: number,
-    a: Uint8Array,
+  gemmPixels(list: PixelList, b: Float32Array, c: Float32Array): void;
+  /** `gemmTNTree` with A = the listed pixels / 255 (rows × cols): the first layer's weight gradient, C cols×n. */
+  gemmTNTreePixels(
+    list: PixelList,
     b: Float32Array,
     c: Float32Array,
     bounds: Int32Array,

@@ -1,6 +1,21 @@
 import { PIXEL_TO_UNIT } from '../data/batch.js';
-import type { Backend } from './backend.js';
+import type { Backend, PixelList } from './backend.js';
 import { checkSegments, pairwiseSplit } from './pairwise.js';
+import { checkListedRows, checkPixelListShape } from './pixel-list.js';
+
+/** The pixels as the floats unitBytes writes: the reference the listed kernels must match bit for bit. */
+class JsPixelList implements PixelList {
+  readonly units: Float32Array;
+  rows = 0;
+
+  constructor(
+    readonly maxRows: number,
+    readonly cols: number,
+    readonly n: number,
+  ) {
+    this.units = new Float32Array(maxRows * cols);
+  }
+}
 
 /**
  * The plain TypeScript backend: the readable reference every other backend is tested against. Loops are
@@ -27,7 +42,7 @@ export class JsBackend implements Backend {
       throw new Error('free: buffer was not allocated by this backend or was already freed');
   }
 
-  private unitScratch = new Float32Array(0);
+  private readonly pixelLists = new WeakSet<JsPixelList>();
   private readonly treeLevels: Float32Array[] = [];
 
   gemm(
@@ -119,28 +134,45 @@ export class JsBackend implements Backend {
     });
   }
 
-  gemmBytes(m: number, n: number, k: number, a: Uint8Array, b: Float32Array, c: Float32Array): void {
-    this.gemm(false, false, m, n, k, this.unit(a, m * k), b, c, false);
+  createPixelList(maxRows: number, cols: number, n: number): PixelList {
+    checkPixelListShape(maxRows, cols, n);
+    const list = new JsPixelList(maxRows, cols, n);
+    this.pixelLists.add(list);
+    return list;
   }
 
-  gemmTNTreeBytes(
-    m: number,
-    n: number,
-    k: number,
-    a: Uint8Array,
+  freePixelList(list: PixelList): void {
+    if (!this.pixelLists.delete(list as JsPixelList))
+      throw new Error('freePixelList: list was not made by this backend or was already freed');
+  }
+
+  listPixels(list: PixelList, a: Uint8Array, rows: number): void {
+    const own = this.ownList(list, 'listPixels');
+    checkListedRows(own, a, rows);
+    this.unitBytes(a, rows * own.cols, own.units);
+    own.rows = rows;
+  }
+
+  gemmPixels(list: PixelList, b: Float32Array, c: Float32Array): void {
+    const own = this.ownList(list, 'gemmPixels');
+    this.gemm(false, false, own.rows, own.n, own.cols, own.units, b, c, false);
+  }
+
+  gemmTNTreePixels(
+    list: PixelList,
     b: Float32Array,
     c: Float32Array,
     bounds: Int32Array,
     segments: number,
   ): void {
-    this.gemmTNTree(m, n, k, this.unit(a, m * k), b, c, bounds, segments);
+    const own = this.ownList(list, 'gemmTNTreePixels');
+    this.gemmTNTree(own.cols, own.n, own.rows, own.units, b, c, bounds, segments);
   }
 
-  /** The first n bytes as unitBytes writes them, in a buffer kept for the next call. */
-  private unit(bytes: Uint8Array, n: number): Float32Array {
-    if (this.unitScratch.length < n) this.unitScratch = new Float32Array(n);
-    this.unitBytes(bytes, n, this.unitScratch);
-    return this.unitScratch;
+  private ownList(list: PixelList, what: string): JsPixelList {
+    if (!(list instanceof JsPixelList) || !this.pixelLists.has(list))
+      throw new Error(`${what}: the pixel list was not made by this backend or was freed`);
+    return list;
   }
 
   sumRowsTree(x: Float32Array, cols: number, out: Float32Array, bounds: Int32Array, segments: number): void {

@@ -251,6 +251,90 @@ describe('WasmBackend gemmTNTree and sumRowsTree', () => {
   });
 });
 
+describe('WasmBackend pixel lists', () => {
+  /** rows × cols pixel bytes, `density` of them lit with 1–255, in backend memory or not. */
+  function pixelBytes(rng: Rng, rows: number, cols: number, density: number, owned: boolean): Uint8Array {
+    const words = owned ? wasm.allocInt32(Math.ceil((rows * cols) / 4)) : null;
+    const out = words
+      ? new Uint8Array(words.buffer, words.byteOffset, rows * cols)
+      : new Uint8Array(rows * cols);
+    for (let i = 0; i < rows * cols; i++) out[i] = rng.nextFloat() < density ? 1 + rng.nextInt(255) : 0;
+    return out;
+  }
+  const bitsOf = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+  const sameBits = (x: Float32Array, y: Float32Array) => bitsOf(x).equals(bitsOf(y));
+
+  it('give the bits of unitBytes then the float kernels, on many shapes and densities', () => {
+    const rng = new Rng(31);
+    for (const [maxRows, cols, n] of [
+      [100, 784, 50],
+      [37, 33, 9],
+      [5, 16, 7],
+      [64, 100, 13],
+    ] as const) {
+      const list = wasm.createPixelList(maxRows, cols, n);
+      // Dense pixels outgrow the list's first size; fewer rows than before must not see the earlier ones.
+      for (const [density, rows] of [
+        [0.2, maxRows],
+        [0.95, maxRows],
+        [0, maxRows],
+        [0.5, Math.max(3, maxRows >> 1)],
+      ] as const) {
+        const pixels = pixelBytes(rng, rows, cols, density, density !== 0.5);
+        const w = copyInto(alloc, randomArray(rng, cols * n));
+        const dout = copyInto(alloc, randomArray(rng, rows * n));
+        const x = alloc(rows * cols);
+        wasm.unitBytes(pixels, rows * cols, x);
+        wasm.listPixels(list, pixels, rows);
+        expect(list.rows).toBe(rows);
+
+        const expected = alloc(rows * n);
+        wasm.gemm(false, false, rows, n, cols, x, w, expected, false);
+        const out = alloc(rows * n);
+        wasm.gemmPixels(list, w, out);
+        expect(sameBits(out, expected)).toBe(true);
+
+        for (const segments of [1, 3, 5].filter((s) => s <= rows)) {
+          const bounds = Int32Array.from({ length: segments + 1 }, (_, t) =>
+            Math.round((t * rows) / segments),
+          );
+          const expectedDW = alloc(cols * n);
+          wasm.gemmTNTree(cols, n, rows, x, dout, expectedDW, bounds, segments);
+          const dW = alloc(cols * n);
+          wasm.gemmTNTreePixels(list, dout, dW, bounds, segments);
+          expect(sameBits(dW, expectedDW)).toBe(true);
+
+          const jsList = js.createPixelList(maxRows, cols, n);
+          js.listPixels(jsList, pixels, rows);
+          const jsDW = new Float32Array(cols * n);
+          js.gemmTNTreePixels(jsList, Float32Array.from(dout), jsDW, bounds, segments);
+          expectCloseScaled(
+            dW,
+            jsDW,
+            2 * (rows + 1) * EPS,
+            1e-30,
+            gemmMagnitudes(true, false, cols, n, rows, x, dout),
+          );
+        }
+      }
+      wasm.freePixelList(list);
+    }
+  });
+
+  it('refuse lists made elsewhere or freed, and more rows than a list holds', () => {
+    const list = wasm.createPixelList(4, 8, 3);
+    const pixels = new Uint8Array(5 * 8);
+    expect(() => wasm.listPixels(list, pixels, 5)).toThrow(/rows must be an integer in \[0, 4\]/);
+    expect(() => wasm.listPixels(list, pixels.subarray(0, 20), 4)).toThrow(/need 32 bytes/);
+    expect(() => wasm.gemmPixels(js.createPixelList(4, 8, 3), alloc(24), alloc(12))).toThrow(
+      WasmBackendError,
+    );
+    expect(() => wasm.createPixelList(0, 8, 3)).toThrow(/maxRows must be a positive integer/);
+    wasm.freePixelList(list);
+    expect(() => wasm.listPixels(list, pixels, 4)).toThrow(/was not made by this backend or was freed/);
+  });
+});
+
 describe('WasmBackend element-wise kernels and reductions', () => {
   const lengths = [0, 1, 3, 5, 7, 13, 17, 31, 33, 100, 784];
 

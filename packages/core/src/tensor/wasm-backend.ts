@@ -1,5 +1,6 @@
-import type { Backend } from './backend.js';
+import type { Backend, PixelList } from './backend.js';
 import { checkSegments } from './pairwise.js';
+import { checkListedRows, checkPixelListShape } from './pixel-list.js';
 import type { KernelExports } from './wasm/kernel-exports.js';
 import { loadKernelBytes } from './wasm/load-kernels.js';
 import { WasmBackendError, WasmBackendErrorCode } from './wasm/wasm-backend-error.js';
@@ -13,6 +14,21 @@ export interface WasmBackendOptions {
 
 const DEFAULT_MAX_MEMORY_BYTES = 1 << 30;
 const MAX_PAGES = 65536;
+
+/** A pixel list in linear memory (layout in assembly/pixels.ts), grown when a batch has more nonzeros. */
+class WasmPixelList implements PixelList {
+  rows = 0;
+  /** Entries listed by the last listPixels. */
+  total = 0;
+
+  constructor(
+    readonly maxRows: number,
+    readonly cols: number,
+    readonly n: number,
+    public capacity: number,
+    public block: Int32Array,
+  ) {}
+}
 
 // Compiled once per process; each backend gets its own instance and memory.
 let compiled: WasmModule | undefined;
@@ -29,6 +45,7 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   private readonly kernels: KernelExports;
   private readonly heap: WasmHeap;
+  private readonly pixelLists = new WeakSet<WasmPixelList>();
 
   constructor(options: WasmBackendOptions = {}) {
     const maxPages = Math.min(
@@ -105,40 +122,112 @@ export class WasmBackend implements Backend {
     }
   }
 
-  gemmBytes(m: number, n: number, k: number, a: Uint8Array, b: Float32Array, c: Float32Array): void {
+  createPixelList(maxRows: number, cols: number, n: number): PixelList {
+    checkPixelListShape(maxRows, cols, n);
+    // Room for a quarter of the pixels lit (MNIST averages a fifth); listPixels grows it for denser batches.
+    const capacity = Math.ceil((maxRows * cols) / 4) + cols;
+    const list = new WasmPixelList(maxRows, cols, n, capacity, this.listBlock(maxRows, cols, capacity));
+    this.pixelLists.add(list);
+    return list;
+  }
+
+  freePixelList(list: PixelList): void {
+    const own = this.ownList(list, 'freePixelList');
+    this.heap.free(own.block);
+    this.pixelLists.delete(own);
+  }
+
+  listPixels(list: PixelList, a: Uint8Array, rows: number): void {
+    const own = this.ownList(list, 'listPixels');
+    checkListedRows(own, a, rows);
+    own.rows = 0;
     const heap = this.heap;
     try {
-      const pa = heap.bytePointer(a, m * k, 'gemmBytes A');
-      const pb = heap.pointer(b, k * n, Access.read, 'gemmBytes B');
-      const pc = heap.pointer(c, m * n, Access.write, 'gemmBytes C');
-      const scratch = heap.scratch(this.kernels.gemmBytesScratchBytes(k));
-      this.kernels.gemmBytes(m, n, k, pa, pb, pc, scratch);
+      const pa = heap.bytePointer(a, rows * own.cols, 'listPixels pixels');
+      for (;;) {
+        const total = this.kernels.listPixels(
+          rows,
+          own.cols,
+          pa,
+          own.n * 4,
+          own.block.byteOffset,
+          own.maxRows,
+          own.capacity,
+        );
+        if (total >= 0) {
+          own.rows = rows;
+          own.total = total;
+          return;
+        }
+        // Listing stops before a row that might not fit; a list sized for every pixel always does.
+        heap.free(own.block);
+        own.capacity = Math.min(2 * own.capacity, own.maxRows * own.cols + own.cols);
+        own.block = this.listBlock(own.maxRows, own.cols, own.capacity);
+      }
     } finally {
       heap.settle();
     }
   }
 
-  gemmTNTreeBytes(
-    m: number,
-    n: number,
-    k: number,
-    a: Uint8Array,
+  gemmPixels(list: PixelList, b: Float32Array, c: Float32Array): void {
+    const own = this.ownList(list, 'gemmPixels');
+    const heap = this.heap;
+    try {
+      const pb = heap.pointer(b, own.cols * own.n, Access.read, 'gemmPixels B');
+      const pc = heap.pointer(c, own.rows * own.n, Access.write, 'gemmPixels C');
+      this.kernels.gemmPixels(own.rows, own.n, own.cols, own.block.byteOffset, own.maxRows, pb, pc);
+    } finally {
+      heap.settle();
+    }
+  }
+
+  gemmTNTreePixels(
+    list: PixelList,
     b: Float32Array,
     c: Float32Array,
     bounds: Int32Array,
     segments: number,
   ): void {
+    const own = this.ownList(list, 'gemmTNTreePixels');
     const heap = this.heap;
     try {
-      const pbounds = this.boundsPointer(bounds, segments, k, 'gemmTNTreeBytes bounds');
-      const pa = heap.bytePointer(a, k * m, 'gemmTNTreeBytes A');
-      const pb = heap.pointer(b, k * n, Access.read, 'gemmTNTreeBytes B');
-      const pc = heap.pointer(c, m * n, Access.write, 'gemmTNTreeBytes C');
-      const scratch = heap.scratch(this.kernels.gemmTNTreeBytesScratchBytes(m, n, k, segments));
-      this.kernels.gemmTNTreeBytes(m, n, k, pa, pb, pc, pbounds, segments, scratch);
+      const pbounds = this.boundsPointer(bounds, segments, own.rows, 'gemmTNTreePixels bounds');
+      const pb = heap.pointer(b, own.rows * own.n, Access.read, 'gemmTNTreePixels B');
+      const pc = heap.pointer(c, own.cols * own.n, Access.write, 'gemmTNTreePixels C');
+      const kernels = this.kernels;
+      const scratch = heap.scratch(
+        kernels.gemmTNTreePixelsScratchBytes(own.cols, own.n, own.total, segments),
+      );
+      kernels.gemmTNTreePixels(
+        own.cols,
+        own.n,
+        own.rows,
+        own.block.byteOffset,
+        own.maxRows,
+        own.capacity,
+        pb,
+        pc,
+        pbounds,
+        segments,
+        scratch,
+      );
     } finally {
       heap.settle();
     }
+  }
+
+  private listBlock(maxRows: number, cols: number, capacity: number): Int32Array {
+    return this.heap.allocInt32(Math.ceil(this.kernels.pixelListBytes(maxRows, cols, capacity) / 4));
+  }
+
+  private ownList(list: PixelList, what: string): WasmPixelList {
+    if (!(list instanceof WasmPixelList) || !this.pixelLists.has(list)) {
+      throw new WasmBackendError(
+        WasmBackendErrorCode.foreignPixelList,
+        `${what}: the pixel list was not made by this backend or was freed`,
+      );
+    }
+    return list;
   }
 
   sumRowsTree(x: Float32Array, cols: number, out: Float32Array, bounds: Int32Array, segments: number): void {

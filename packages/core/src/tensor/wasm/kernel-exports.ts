@@ -26,14 +26,33 @@ export interface KernelExports {
     segments: number,
     scratch: number,
   ): void;
-  gemmBytesScratchBytes(k: number): number;
-  gemmBytes(m: number, n: number, k: number, a: number, b: number, c: number, scratch: number): void;
-  gemmTNTreeBytesScratchBytes(m: number, n: number, k: number, segments: number): number;
-  gemmTNTreeBytes(
-    m: number,
-    n: number,
-    k: number,
+  pixelListBytes(maxRows: number, cols: number, capacity: number): number;
+  listPixels(
+    rows: number,
+    cols: number,
     a: number,
+    ld: number,
+    list: number,
+    maxRows: number,
+    capacity: number,
+  ): number;
+  gemmPixels(
+    rows: number,
+    n: number,
+    cols: number,
+    list: number,
+    maxRows: number,
+    b: number,
+    c: number,
+  ): void;
+  gemmTNTreePixelsScratchBytes(cols: number, n: number, total: number, segments: number): number;
+  gemmTNTreePixels(
+    cols: number,
+    n: number,
+    rows: number,
+    list: number,
+    maxRows: number,
+    capacity: number,
     b: number,
     c: number,
     bounds: number,

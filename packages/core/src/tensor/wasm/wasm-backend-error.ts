@@ -6,6 +6,7 @@ export const WasmBackendErrorCode = {
   badLength: 'WASM_BAD_LENGTH',
   bufferTooSmall: 'WASM_BUFFER_TOO_SMALL',
   badFree: 'WASM_BAD_FREE',
+  foreignPixelList: 'WASM_FOREIGN_PIXEL_LIST',
   badLabel: 'WASM_BAD_LABEL',
 } as const;
 

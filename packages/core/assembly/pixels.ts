@@ -1,0 +1,157 @@
+// The first layer from pixel bytes. A batch's nonzero pixels are listed once a step (listPixels); its forward
+// (gemmPixels) gathers weight rows row by row from that list, and its weight gradient (gemmTNTreePixels) deals
+// the same entries into per-pixel lists, so the ~80% zero pixels are found once instead of once per product.
+// A byte p stands for the float32 p / 255 (as unitBytes writes it), so the results have the bits of the
+// float kernels on unitBytes' output.
+//
+// A list of rows × cols bytes with room for `capacity` entries lies at `list` as
+//   rowStarts  i32[maxRows + 1]   row r's entries are [rowStarts[r], rowStarts[r + 1])
+//   colCounts  i32[cols]          entries per pixel column
+//   units      f32[256]           byte → byte / 255
+//   entries    (u32 col·ld, f32 value)[capacity], in row order and within a row in column order
+//   entryCols  u16[capacity]      each entry's column
+import { gatherRow } from './sparse';
+import { align16, treeFromLists, treeWorkBytes } from './tree';
+
+@inline
+function colCountsAt(list: usize, maxRows: i32): usize {
+  return list + align16(<usize>(maxRows + 1) << 2);
+}
+
+@inline
+function unitsAt(list: usize, maxRows: i32, cols: i32): usize {
+  return colCountsAt(list, maxRows) + align16(<usize>cols << 2);
+}
+
+@inline
+function entriesAt(list: usize, maxRows: i32, cols: i32): usize {
+  return unitsAt(list, maxRows, cols) + 1024;
+}
+
+@inline
+function entryColsAt(list: usize, maxRows: i32, cols: i32, capacity: i32): usize {
+  return entriesAt(list, maxRows, cols) + align16(<usize>capacity << 3);
+}
+
+/** Bytes of a pixel list for up to maxRows rows of cols bytes with room for `capacity` nonzeros. */
+export function pixelListBytes(maxRows: i32, cols: i32, capacity: i32): i32 {
+  return <i32>(entryColsAt(0, maxRows, cols, capacity) + align16(<usize>capacity << 1));
+}
+
+/**
+ * Lists the nonzero bytes of rows × cols pixels at `a` into the list at `list`, each entry's offset being
+ * its column times `ld`. Returns the number of entries, or -1 when `capacity` might not hold them (nothing
+ * usable is written then; the caller grows the list and lists again).
+ */
+export function listPixels(rows: i32, cols: i32, a: usize, ld: usize, list: usize, maxRows: i32, capacity: i32): i32 {
+  const colCounts = colCountsAt(list, maxRows);
+  const units = unitsAt(list, maxRows, cols);
+  const entries = entriesAt(list, maxRows, cols);
+  const entryCols = entryColsAt(list, maxRows, cols, capacity);
+  for (let p = 0; p < 256; p++) store<f32>(units + (<usize>p << 2), <f32>p / 255);
+  memory.fill(colCounts, 0, <usize>cols << 2);
+  const zero = i8x16.splat(0);
+  let count = 0;
+  for (let r = 0; r < rows; r++) {
+    if (count > capacity - cols) return -1;
+    store<i32>(list + (<usize>r << 2), count);
+    const row = a + <usize>r * <usize>cols;
+    let j = 0;
+    for (; j + 16 <= cols; j += 16) {
+      let mask = i8x16.bitmask(i8x16.ne(v128.load(row + <usize>j), zero));
+      while (mask != 0) {
+        append(j + ctz(mask), row, ld, units, colCounts, entries, entryCols, count);
+        count++;
+        mask &= mask - 1;
+      }
+    }
+    for (; j < cols; j++) {
+      if (load<u8>(row + <usize>j) != 0) {
+        append(j, row, ld, units, colCounts, entries, entryCols, count);
+        count++;
+      }
+    }
+  }
+  store<i32>(list + (<usize>rows << 2), count);
+  return count;
+}
+
+@inline
+function append(col: i32, row: usize, ld: usize, units: usize, colCounts: usize, entries: usize, entryCols: usize, at: i32): void {
+  const e = entries + (<usize>at << 3);
+  store<u32>(e, <u32>(<usize>col * ld));
+  store<f32>(e, load<f32>(units + (<usize>load<u8>(row + <usize>col) << 2)), 4);
+  store<u16>(entryCols + (<usize>at << 1), <u16>col);
+  const slot = colCounts + (<usize>col << 2);
+  store<i32>(slot, load<i32>(slot) + 1);
+}
+
+/** C(rows × n) = (A / 255)·B from the list of A (listed with ld = n·4), B cols × n. */
+export function gemmPixels(rows: i32, n: i32, cols: i32, list: usize, maxRows: i32, b: usize, c: usize): void {
+  const ld = <usize>n << 2;
+  const entries = entriesAt(list, maxRows, cols);
+  for (let r = 0; r < rows; r++) {
+    const first = load<i32>(list + (<usize>r << 2));
+    const count = load<i32>(list + (<usize>(r + 1) << 2)) - first;
+    const out = c + <usize>r * ld;
+    if (count == 0) memory.fill(out, 0, ld);
+    else gatherRow(entries + (<usize>first << 3), count, b, out, n, false);
+  }
+}
+
+/** Bytes of scratch gemmTNTreePixels needs for `total` listed entries. */
+export function gemmTNTreePixelsScratchBytes(cols: i32, n: i32, total: i32, segments: i32): i32 {
+  return <i32>(align16(<usize>cols << 2) + align16(<usize>total << 3) + treeWorkBytes(n, segments));
+}
+
+/**
+ * C(cols × n) = Aᵀ·B tree-summed over the segments at `bounds`, A = (listed bytes) / 255 with `rows` rows and
+ * B rows × n: the first layer's weight gradient. The list's entries are dealt into per-column lists in row
+ * order (a counting sort over colCounts), and each C row is built from its column's list (see tree.ts).
+ */
+export function gemmTNTreePixels(
+  cols: i32,
+  n: i32,
+  rows: i32,
+  list: usize,
+  maxRows: i32,
+  capacity: i32,
+  b: usize,
+  c: usize,
+  bounds: usize,
+  segments: i32,
+  scratch: usize,
+): void {
+  const ld = <usize>n << 2;
+  const colCounts = colCountsAt(list, maxRows);
+  const entries = entriesAt(list, maxRows, cols);
+  const entryCols = entryColsAt(list, maxRows, cols, capacity);
+  const total = load<i32>(list + (<usize>rows << 2));
+  const starts = scratch;
+  const columnLists = starts + align16(<usize>cols << 2);
+  const work = columnLists + align16(<usize>total << 3);
+  // starts[col] first points at the column's first slot and is advanced as the column fills; treeFromLists
+  // then needs it back at the start, which is the advanced value minus the column's count.
+  let at = 0;
+  for (let i = 0; i < cols; i++) {
+    store<i32>(starts + (<usize>i << 2), at);
+    at += load<i32>(colCounts + (<usize>i << 2));
+  }
+  for (let r = 0; r < rows; r++) {
+    const offset = <u32>(<usize>r * ld);
+    const end = load<i32>(list + (<usize>(r + 1) << 2));
+    for (let e = load<i32>(list + (<usize>r << 2)); e < end; e++) {
+      const slot = starts + (<usize>load<u16>(entryCols + (<usize>e << 1)) << 2);
+      const to = load<i32>(slot);
+      const dst = columnLists + (<usize>to << 3);
+      store<u32>(dst, offset);
+      store<f32>(dst, load<f32>(entries + (<usize>e << 3), 4), 4);
+      store<i32>(slot, to + 1);
+    }
+  }
+  for (let i = 0; i < cols; i++) {
+    const slot = starts + (<usize>i << 2);
+    store<i32>(slot, load<i32>(slot) - load<i32>(colCounts + (<usize>i << 2)));
+  }
+  treeFromLists(cols, n, b, c, bounds, segments, colCounts, starts, columnLists, work);
+}
