@@ -177,11 +177,17 @@ function gatherChunk(list: usize, count: i32, b: usize, c: usize, acc: bool, vec
   }
 }
 
-// A row of n columns is cut into passes of at most 8 vectors, as even as possible (50 → 7 + 6 vectors),
-// so no pass is a short one whose few accumulator chains would stall on add latency.
+// A row of n columns is cut into passes of at most MAX_VECS vectors, as even as possible (60 → 8 + 7
+// vectors), so no pass is a short one whose few accumulator chains would stall on add latency.
 
 export function gatherRow(list: usize, count: i32, b: usize, c: usize, n: i32, acc: bool): void {
   const vecs = (n + 3) >> 2;
+  // One pass (the seed's 50 columns): no divisions, which cost as much as a short list's work, and the
+  // weight gradient calls this once per pixel and micro-shard.
+  if (vecs <= MAX_VECS) {
+    gatherChunk(list, count, b, c, acc, vecs, n - ((vecs - 1) << 2));
+    return;
+  }
   let passes = (vecs + MAX_VECS - 1) / MAX_VECS;
   let done = 0;
   while (passes > 0) {
