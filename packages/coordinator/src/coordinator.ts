@@ -423,7 +423,7 @@ export class Coordinator implements LinkListener {
           aggregateMs += performance.now() - t0;
         }
       },
-      accept: (index: number, result: Result, link: WorkerLink): void => {
+      accept: (_index: number, result: Result, link: WorkerLink): void => {
         const t0 = performance.now();
         this.state.accumulator.accept(
           result.shard,
