@@ -29,9 +29,8 @@ export class Affine implements Layer {
   private readonly out: Float32Array;
   private readonly dx: Float32Array | null;
   private x: Float32Array | null = null;
-  /** The nonzero pixels of the last `forwardBytes`, read by the backward instead of x; made on first use. */
+  /** The nonzero pixels of the last `forwardBytes` (x is null then), read by the backward; made on first use. */
   private pixels: PixelList | null = null;
-  private fromPixels = false;
   private rows = 0;
 
   constructor(
@@ -56,7 +55,6 @@ export class Affine implements Layer {
     this.backend.gemm(false, false, rows, this.outputSize, this.inputSize, x, this.W, this.out, false);
     this.backend.addBias(this.out, this.b, rows, this.outputSize);
     this.x = x;
-    this.fromPixels = false;
     this.rows = rows;
     return this.out;
   }
@@ -73,7 +71,6 @@ export class Affine implements Layer {
     backend.gemmPixels(this.pixels, this.W, this.out);
     backend.addBias(this.out, this.b, rows, this.outputSize);
     this.x = null;
-    this.fromPixels = true;
     this.rows = rows;
     return this.out;
   }
@@ -97,19 +94,10 @@ export class Affine implements Layer {
   /** dW and db summed per micro-shard and added along the pairwise tree, for a first layer. */
   backwardParamsSegmented(dout: Float32Array, rows: number, bounds: Int32Array, segments: number): void {
     checkBackwardRows('Affine', rows, this.rows);
-    if (this.fromPixels) {
+    if (this.x === null) {
       this.backend.gemmTNTreePixels(this.pixels!, dout, this.dW, bounds, segments);
     } else {
-      this.backend.gemmTNTree(
-        this.inputSize,
-        this.outputSize,
-        rows,
-        this.x!,
-        dout,
-        this.dW,
-        bounds,
-        segments,
-      );
+      this.backend.gemmTNTree(this.inputSize, this.outputSize, rows, this.x, dout, this.dW, bounds, segments);
     }
     this.backend.sumRowsTree(dout, this.outputSize, this.db, bounds, segments);
   }

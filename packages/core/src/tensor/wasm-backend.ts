@@ -160,9 +160,11 @@ export class WasmBackend implements Backend {
           return;
         }
         // Listing stops before a row that might not fit; a list sized for every pixel always does.
+        const capacity = Math.min(2 * own.capacity, own.maxRows * own.cols + own.cols);
+        const block = this.listBlock(own.maxRows, own.cols, capacity);
         heap.free(own.block);
-        own.capacity = Math.min(2 * own.capacity, own.maxRows * own.cols + own.cols);
-        own.block = this.listBlock(own.maxRows, own.cols, own.capacity);
+        own.block = block;
+        own.capacity = capacity;
       }
     } finally {
       heap.settle();
