@@ -16,9 +16,18 @@ export interface LocalWorkerOptions {
 /** The worker's last line carries its figures as JSON (see commands/worker.ts). */
 const DONE_LINE = /^descent worker: done (\{.*\})$/;
 
-/** `descent worker` processes on this machine, one per core by default: the local multi-process run. */
+/**
+ * A worker's V8 heap is small (about 11 MB: its data and net live in ArrayBuffers and wasm memory), but every
+ * step leaves a few hundred kB of dead frame buffers that only a collection frees. 1 MB young spaces and a
+ * 96 MB old-space limit make V8 collect them sooner: peak RSS 132 MB instead of ~150 (measured on the seed
+ * recipe), at no measurable cost in speed. Local workers share the machine's cores with each other and the
+ * coordinator, so V8's background GC threads only take time from a process the step is waiting on: collecting
+ * on the worker's own thread gave 286 against 246 steps/s with two workers on two cores (p95 step 9.1 against
+ * 11.7 ms), for ~11 MB more peak RSS.
+ */
 const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=96', '--single-threaded-gc'];
 
+/** `descent worker` processes on this machine, one per core by default: the local multi-process run. */
 export class LocalWorkers {
   private readonly children: ChildProcess[] = [];
   private readonly exits: Promise<void>[] = [];
@@ -46,13 +55,6 @@ export class LocalWorkers {
       // Frames of a few hundred kB come and go every step; with glibc's sliding mmap threshold they end up in
       // the heap and fragment it. A fixed threshold keeps them in mappings that are returned when freed.
       env.MALLOC_MMAP_THRESHOLD_ ??= '131072';
-      // A worker's V8 heap is small (about 11 MB: its data and net live in ArrayBuffers and wasm memory), but
-      // every step leaves a few hundred kB of dead frame buffers that only a collection frees. 1 MB young
-      // spaces and a 96 MB old-space limit make V8 collect them sooner: peak RSS 132 MB instead of ~150
-      // (measured on the seed recipe), at no measurable cost in speed. Local workers share the machine's cores
-      // with each other and the coordinator, so V8's background GC threads only take time from a process the
-      // step is waiting on: collecting on the worker's own thread gave 286 against 246 steps/s with two
-      // workers on two cores (p95 step 9.1 against 11.7 ms), for ~11 MB more peak RSS.
       const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...args], {
         env,
         stdio: ['ignore', 'ignore', 'pipe'],

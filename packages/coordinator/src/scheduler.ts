@@ -269,12 +269,13 @@ export class Scheduler {
       );
       return;
     }
-    const job =
+    const position =
       result.kind === 'result'
-        ? round.jobs.find(
+        ? round.jobs.findIndex(
             (j) => j.task.kind === 'task' && j.task.shard === result.shard && j.task.end === result.end,
           )
-        : round.jobs[result.id];
+        : result.id;
+    const job = round.jobs[position];
     if (!job?.assignees.has(link)) {
       this.reject(
         link,
@@ -300,7 +301,6 @@ export class Scheduler {
       if (state) state.pending = Math.max(0, state.pending - job.rows);
       return;
     }
-    const position = round.jobs.indexOf(job);
     const rejection = round.spec.validate(position, result, link);
     if (rejection) {
       if (rejection.resync) {

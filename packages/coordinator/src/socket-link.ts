@@ -69,13 +69,12 @@ export class SocketLink implements WorkerLink {
   /** Sends `frame` (after the simulated link's delay, if any); `sent` once ws is done with its bytes. */
   private transmit(frame: Uint8Array, sent?: () => void): void {
     const socket = this.socket;
-    const done = sent ? () => sent() : undefined;
     if (!this.shaper) {
-      socket.send(frame, done);
+      socket.send(frame, sent);
       return;
     }
     this.shaper.out.push(frame.byteLength, () => {
-      if (socket.readyState === socket.OPEN) socket.send(frame, done);
+      if (socket.readyState === socket.OPEN) socket.send(frame, sent);
       else sent?.();
     });
   }

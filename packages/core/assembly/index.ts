@@ -3,6 +3,7 @@
 import { denseGemm } from './dense';
 import { countNonzero, sparseGemmNN, sparseGemmTN, sparseTNScratchBytes } from './sparse';
 import { denseGemmTNTree, denseTreeScratchBytes, sparseGemmTNTree, sparseTreeScratchBytes, sumRowsTree as sumRowsTreeFrom } from './tree';
+export { sumRowsTreeScratchBytes } from './tree';
 export { gemmPixels, gemmTNTreePixels, gemmTNTreePixelsScratchBytes, listPixels, pixelListBytes } from './pixels';
 
 export {
@@ -57,12 +58,6 @@ export function gemmTNTree(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize,
   }
   if (worthSkipping(n, k, a, m * k)) sparseGemmTNTree(m, n, k, a, b, c, bounds, segments, scratch);
   else denseGemmTNTree(m, n, a, b, c, bounds, 0, segments, scratch);
-}
-
-/** Bytes of scratch `sumRowsTree` needs. */
-export function sumRowsTreeScratchBytes(cols: i32, segments: i32): i32 {
-  const levels = segments > 1 ? 32 - clz(segments - 1) : 0;
-  return levels * (((cols << 2) + 15) & ~15) + 16;
 }
 
 /** out = Σ rows of x, per segment from +0 in row order, the segment sums combined in the pairwise tree. */

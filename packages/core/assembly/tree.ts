@@ -132,10 +132,15 @@ export function treeFromLists(
   }
 }
 
+/** Levels of the tree over `segments` below its top: the scratch sums a recursive tree-sum holds at once. */
+@inline
+function treeLevels(segments: i32): usize {
+  return segments > 1 ? 32 - clz(segments - 1) : 0;
+}
+
 /** Bytes of scratch denseGemmTNTree needs: one m×n sum per tree level below the top. */
 export function denseTreeScratchBytes(m: i32, n: i32, segments: i32): i32 {
-  const levels = segments > 1 ? 32 - clz(segments - 1) : 0;
-  return <i32>(<usize>levels * align16(<usize>m * <usize>n * 4) + 16);
+  return <i32>(treeLevels(segments) * align16(<usize>m * <usize>n * 4) + 16);
 }
 
 /** As sparseGemmTNTree for dense A: each segment by the dense kernel, one m×n buffer per tree level. */
@@ -164,6 +169,11 @@ export function denseGemmTNTree(
   denseGemmTNTree(m, n, a, b, c, bounds, first, split, scratch);
   denseGemmTNTree(m, n, a, b, scratch, bounds, first + split, count - split, scratch + level);
   addInto(c, scratch, m * n);
+}
+
+/** Bytes of scratch sumRowsTree needs: one row of sums per tree level below the top. */
+export function sumRowsTreeScratchBytes(cols: i32, segments: i32): i32 {
+  return <i32>(treeLevels(segments) * align16(<usize>cols << 2) + 16);
 }
 
 /** out[0..cols) = tree-sum over segments of each segment's rows of x, summed in order from +0. */

@@ -9,8 +9,9 @@ export interface PooledFrame {
 
 /**
  * Encodes frames into a few reused buffers, so a peer that sends a parameter- or gradient-sized frame every
- * step allocates nothing per step. Fresh buffers for every frame would be garbage that V8 counts as external
- * memory, and its full collections, every few dozen steps, cost more than computing a step.
+ * step does not encode into a fresh one each time: fresh buffers would be garbage that V8 counts as external
+ * memory, and its full collections, every few dozen steps, cost more than computing a step. (A WebSocket
+ * client still gets one copy per send: ws masks a client's frame into a buffer of its own.)
  */
 export class FramePool {
   private readonly free: Uint8Array[] = [];

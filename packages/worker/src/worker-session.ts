@@ -261,7 +261,7 @@ export class WorkerSession {
     this.runner = new TaskRunner({
       engine: this.engine,
       send: (frame, sent) => {
-        if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame, () => sent());
+        if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame, sent);
         else sent();
       },
       computed: () => this.state.shards++,

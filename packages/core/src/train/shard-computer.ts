@@ -95,8 +95,11 @@ export class ShardComputer {
         `shards [${first}, ${end}) hold ${rows} rows of the batch, but ${indices.length} indices were given`,
       );
     }
-    if (first + 1 === end) return this.computeGradient(step, first, indices);
-    if (!this.net.segmentable) return this.addShards(step, first, end - first, indices, start, 0);
+    if (!this.net.segmentable) {
+      return first + 1 === end
+        ? this.computeGradient(step, first, indices)
+        : this.addShards(step, first, end - first, indices, start, 0);
+    }
     this.requireRows(rows);
     for (let s = first; s <= end; s++)
       this.bounds[s - first] = (s < end ? this.ranges[s].start : this.ranges[end - 1].end) - start;
