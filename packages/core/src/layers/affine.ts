@@ -91,13 +91,31 @@ export class Affine implements Layer {
     return this.dx;
   }
 
-  /** dW and db summed per micro-shard and added along the pairwise tree, for a first layer. */
-  backwardParamsSegmented(dout: Float32Array, rows: number, bounds: Int32Array, segments: number): void {
+  /**
+   * dW and db summed per micro-shard and added along the pairwise tree, for a first layer; db alone without
+   * `weights` (dW is then formed elsewhere from its factors).
+   */
+  backwardParamsSegmented(
+    dout: Float32Array,
+    rows: number,
+    bounds: Int32Array,
+    segments: number,
+    weights = true,
+  ): void {
     checkBackwardRows('Affine', rows, this.rows);
-    if (this.x === null) {
-      this.backend.gemmTNTreePixels(this.pixels!, dout, this.dW, bounds, segments);
-    } else {
-      this.backend.gemmTNTree(this.inputSize, this.outputSize, rows, this.x, dout, this.dW, bounds, segments);
+    if (weights) {
+      if (this.x === null) this.backend.gemmTNTreePixels(this.pixels!, dout, this.dW, bounds, segments);
+      else
+        this.backend.gemmTNTree(
+          this.inputSize,
+          this.outputSize,
+          rows,
+          this.x,
+          dout,
+          this.dW,
+          bounds,
+          segments,
+        );
     }
     this.backend.sumRowsTree(dout, this.outputSize, this.db, bounds, segments);
   }

@@ -21,6 +21,21 @@ export interface ShardOutcome {
 }
 
 /**
+ * Where a segmentable net's first-layer weight gradient can be left as its factors: that gradient is
+ * pixelsᵀ·dA, with dA (rows × width) the gradient at the first layer's outputs, so it can travel as dA and be
+ * formed wherever the pixels are (train/factor-replay.ts). The weights are params[0, weights).
+ */
+export interface FactorLayout {
+  readonly weights: number;
+  readonly width: number;
+}
+
+/** `ShardOutcome` of `gradientFactored`, with the first layer's factor: rows × width, valid until the next call. */
+export interface FactoredOutcome extends ShardOutcome {
+  readonly factor: Float32Array;
+}
+
+/**
  * A network: a list of layers plus a softmax-with-loss layer on top. Every trainable parameter lives in
  * `params` (one Float32Array, views per tensor) and every gradient in `grads`, laid out identically: that
  * buffer is what is sent, summed, checkpointed and hashed.
@@ -66,6 +81,20 @@ export interface Net {
     bounds: Int32Array,
     segments: number,
   ): ShardOutcome;
+  /** Set when the net is segmentable and its first layer's weights open the parameter buffer. */
+  readonly factors: FactorLayout | null;
+  /**
+   * `gradientSegmented` that leaves the first layer's weight gradient as its factor, returned, instead of
+   * forming it: `grads` past `factors.weights` gets the same bits, the weights' part is not written. Throws
+   * unless `factors`.
+   */
+  gradientFactored(
+    pixels: Uint8Array,
+    labels: Int32Array,
+    rows: number,
+    bounds: Int32Array,
+    segments: number,
+  ): FactoredOutcome;
   /** Forward only, eval mode: loss sum and correct count. */
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome;
   /** Moves the running statistics toward `statsSum / batchSize` (batch-norm momentum); no-op without batch norm. */

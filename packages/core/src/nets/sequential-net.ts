@@ -5,7 +5,7 @@ import type { Layer } from '../layers/layer.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import { Rng } from '../rng.js';
 import type { Backend } from '../tensor/backend.js';
-import type { Mode, Net, ParamSpec, ShardOutcome } from './net.js';
+import type { FactoredOutcome, FactorLayout, Mode, Net, ParamSpec, ShardOutcome } from './net.js';
 
 type SegmentedBackward = NonNullable<Layer['backwardSegmented']>;
 
@@ -67,6 +67,7 @@ export class SequentialNet implements Net {
   readonly lossLayer: SoftmaxWithLoss;
   /** The first Affine and every later layer's segmented backward, when all layers have one; else null. */
   private readonly segmented: { first: Affine; rest: SegmentedBackward[] } | null;
+  readonly factors: FactorLayout | null;
 
   constructor(backend: Backend, options: SequentialNetOptions) {
     const { inputSize, outputSize, maxRows, weightDecay } = options;
@@ -109,6 +110,10 @@ export class SequentialNet implements Net {
       first instanceof Affine && backwards.every((b) => b !== undefined)
         ? { first, rest: backwards as SegmentedBackward[] }
         : null;
+    this.factors =
+      this.segmented !== null && this.segmented.first.W.byteOffset === this.params.byteOffset
+        ? { weights: this.segmented.first.W.length, width: this.segmented.first.outputSize }
+        : null;
   }
 
   predict(x: Float32Array, rows: number, mode: Mode, rng?: Rng): Float32Array {
@@ -150,6 +155,31 @@ export class SequentialNet implements Net {
     bounds: Int32Array,
     segments: number,
   ): ShardOutcome {
+    const { lossSum, correct } = this.segmentedPass(pixels, labels, rows, bounds, segments, true);
+    return { lossSum, correct };
+  }
+
+  gradientFactored(
+    pixels: Uint8Array,
+    labels: Int32Array,
+    rows: number,
+    bounds: Int32Array,
+    segments: number,
+  ): FactoredOutcome {
+    if (this.factors === null) {
+      throw new Error("gradientFactored: this net's first-layer gradient cannot be left as factors");
+    }
+    return this.segmentedPass(pixels, labels, rows, bounds, segments, false);
+  }
+
+  private segmentedPass(
+    pixels: Uint8Array,
+    labels: Int32Array,
+    rows: number,
+    bounds: Int32Array,
+    segments: number,
+    firstWeights: boolean,
+  ): FactoredOutcome {
     const segmented = this.segmented;
     if (segmented === null) {
       throw new Error(
@@ -164,8 +194,8 @@ export class SequentialNet implements Net {
     for (let i = segmented.rest.length - 1; i >= 0; i--) {
       dout = segmented.rest[i](dout, rows, bounds, segments);
     }
-    segmented.first.backwardParamsSegmented(dout, rows, bounds, segments);
-    return { lossSum, correct };
+    segmented.first.backwardParamsSegmented(dout, rows, bounds, segments, firstWeights);
+    return { lossSum, correct, factor: dout.subarray(0, rows * segmented.first.outputSize) };
   }
 
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome {

@@ -15,6 +15,11 @@ export interface ShardGradient {
   readonly grad: Float32Array;
   /** Batch-norm statistics sums, likewise valid until the next call. */
   readonly stats: Float32Array;
+  /**
+   * When computed factored: the first layer's factor (rows × width, see Net.factors), and `grad` holds only
+   * the values past the first layer's weights. Likewise valid until the next call.
+   */
+  readonly factor?: Float32Array;
 }
 
 /** Forward-only counts over a range of a data set. */
@@ -61,9 +66,19 @@ export class ShardComputer {
   /** Raw pixel rows before scaling, in backend memory (an Int32Array's bytes: the backend has no byte alloc). */
   private readonly words: Int32Array;
   private readonly bytes: Uint8Array;
+  /** With factored nodes: the gradient past the first layer's weights, a view of net.grads. */
+  private readonly rest: Float32Array | null;
 
-  constructor(net: Net, train: Dataset, seed: number, ranges: readonly ShardRange[]) {
+  /** With `factored`, nodes leave the first layer's weight gradient as its factor (Net.gradientFactored). */
+  constructor(net: Net, train: Dataset, seed: number, ranges: readonly ShardRange[], factored = false) {
     requireFits(net, train, 'training');
+    if (factored && net.factors === null) {
+      throw new ShardComputerError(
+        'ERR_SHARD_NODE',
+        "this net's first-layer gradient cannot be left as factors: it needs layers that treat rows independently",
+      );
+    }
+    this.rest = factored && net.factors !== null ? net.grads.subarray(net.factors.weights) : null;
     this.net = net;
     this.train = train;
     this.seed = seed;
@@ -104,6 +119,11 @@ export class ShardComputer {
     for (let s = first; s <= end; s++)
       this.bounds[s - first] = (s < end ? this.ranges[s].start : this.ranges[end - 1].end) - start;
     gatherBatchBytes(this.train, indices, 0, rows, this.bytes, this.labels);
+    if (this.rest !== null) {
+      const out = this.net.gradientFactored(this.bytes, this.labels, rows, this.bounds, end - first);
+      const { lossSum, correct, factor } = out;
+      return { rows, lossSum, correct, grad: this.rest, stats: this.net.statsSum, factor };
+    }
     const { lossSum, correct } = this.net.gradientSegmented(
       this.bytes,
       this.labels,

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { DataError } from '../data/data-error.js';
+import type { Dataset } from '../data/dataset.js';
+import { MultiLayerNet } from '../nets/multi-layer-net.js';
+import type { Net } from '../nets/net.js';
+import { createOptimizer } from '../optim/create.js';
+import { expectBitwiseEqual } from '../optim/test-close.js';
+import { Rng } from '../rng.js';
+import type { Backend } from '../tensor/backend.js';
+import { JsBackend } from '../tensor/js-backend.js';
+import { WasmBackend } from '../tensor/wasm-backend.js';
+import { StepAccumulator } from './accumulator.js';
+import { applyStep } from './apply.js';
+import type { OptimizerConfig } from './config.js';
+import { FactorReplay, FactorReplayError } from './factor-replay.js';
+import { ShardComputer, ShardComputerError } from './shard-computer.js';
+import { treeNodes } from './shard-tree.js';
+import { shardRanges } from './shards.js';
+import { smallNet, syntheticDataset } from './test-fixtures.js';
+
+function imageSet(count: number, features: number, density: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const images = new Uint8Array(count * features);
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    labels[n] = rng.nextInt(10);
+    for (let j = 0; j < features; j++)
+      if (rng.nextFloat() < density) images[n * features + j] = 1 + rng.nextInt(255);
+  }
+  return { count, rows: 1, cols: features, features, classes: 10, images, labels };
+}
+
+const backends: [string, () => Backend][] = [
+  ['js', () => new JsBackend()],
+  ['wasm', () => new WasmBackend()],
+];
+
+const momentum: OptimizerConfig = {
+  name: 'momentum',
+  lr: 0.1,
+  momentum: 0.9,
+  decayRate: 0.99,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+};
+
+function mnistLikeNet(backend: Backend, batch: number, weightDecay: number): Net {
+  return new MultiLayerNet(backend, {
+    inputSize: 784,
+    hiddenSizes: [50],
+    outputSize: 10,
+    dropout: 0,
+    batchNorm: false,
+    weightDecay,
+    seed: 7,
+    maxRows: batch,
+  });
+}
+
+describe('a step whose first-layer weight gradient travels as its factor', () => {
+  for (const [name, backend] of backends) {
+    for (const [what, density, batch, shards, decay] of [
+      ['sparse pixels, 100 rows in 16 shards', 0.2, 100, 16, 0],
+      ['dense pixels, 90 rows in 11 shards, weight decay', 0.9, 90, 11, 0.01],
+    ] as const) {
+      it(`gives the parameters of the whole gradient, bitwise, step after step (${name}, ${what})`, () => {
+        const data = imageSet(300, 784, density, 3);
+        const ranges = shardRanges(batch, shards);
+        const whole = mnistLikeNet(backend(), batch, decay);
+        const split = mnistLikeNet(backend(), batch, decay);
+        const wholeOptimizer = createOptimizer(momentum, whole.params.length, whole.backend);
+        const splitOptimizer = createOptimizer(momentum, split.params.length, split.backend);
+        const reference = new ShardComputer(whole, data, 1, ranges);
+        const factored = new ShardComputer(split, data, 1, ranges, true);
+        const replay = new FactorReplay(split, data, ranges);
+        const width = replay.layout.width;
+        expect(replay.layout).toEqual({ weights: 784 * 50, width: 50 });
+        const rest = new StepAccumulator(replay.restLength, 0, shards);
+        const indices = new Int32Array(batch);
+
+        for (let step = 0; step < 3; step++) {
+          for (let i = 0; i < batch; i++) indices[i] = (i * 37 + 11 * step + 5) % data.count;
+          const out = reference.computeNode(step, 0, shards, indices);
+          applyStep(whole, wholeOptimizer, out.grad, out.stats, batch);
+
+          rest.reset();
+          const cut = Math.ceil(shards / 3);
+          for (const node of [...treeNodes(0, cut, shards), ...treeNodes(cut, shards, shards)]) {
+            const start = ranges[node.first].start;
+            const end = ranges[node.end - 1].end;
+            const part = factored.computeNode(step, node.first, node.end, indices.subarray(start, end));
+            expect(part.grad.length).toBe(replay.restLength);
+            expect(part.factor?.length).toBe((end - start) * width);
+            rest.accept(node.first, node.end, part.grad, part.stats, part.lossSum, part.correct, part.rows);
+            replay.factor.set(part.factor!, start * width);
+          }
+          replay.apply(splitOptimizer, indices, rest.result().gradSum, rest.result().statsSum);
+          expectBitwiseEqual(split.params, whole.params);
+        }
+      });
+    }
+  }
+
+  it('is refused for a net whose layers need one shard at a time', () => {
+    const data = syntheticDataset(40, 1);
+    const net = smallNet({ dropout: 0.5 });
+    expect(net.factors).toBeNull();
+    expect(() => new FactorReplay(net, data, shardRanges(8, 2))).toThrow(FactorReplayError);
+    expect(() => new ShardComputer(net, data, 1, shardRanges(8, 2), true)).toThrow(ShardComputerError);
+  });
+
+  it('refuses inputs of the wrong size or outside the data, leaving the parameters as they were', () => {
+    const data = syntheticDataset(40, 1);
+    const net = smallNet();
+    const replay = new FactorReplay(net, data, shardRanges(8, 2));
+    const optimizer = createOptimizer(momentum, net.params.length);
+    const before = net.params.slice();
+    const restSum = new Float32Array(replay.restLength);
+    expect(() => replay.apply(optimizer, new Int32Array(7), restSum, net.statsSum)).toThrow(
+      /takes 8 indices and \d+ summed gradient values, got 7/,
+    );
+    expect(() => replay.apply(optimizer, new Int32Array(8), new Float32Array(3), net.statsSum)).toThrow(
+      FactorReplayError,
+    );
+    expect(() => replay.apply(optimizer, new Int32Array(8).fill(40), restSum, net.statsSum)).toThrow(
+      DataError,
+    );
+    expectBitwiseEqual(net.params, before);
+  });
+});

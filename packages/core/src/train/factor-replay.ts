@@ -1,0 +1,99 @@
+import { gatherBatchBytes } from '../data/batch.js';
+import type { Dataset } from '../data/dataset.js';
+import type { FactorLayout, Net } from '../nets/net.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { PixelList } from '../tensor/backend.js';
+import { applyStep } from './apply.js';
+import type { ShardRange } from './shards.js';
+
+export class FactorReplayError extends Error {
+  readonly code = 'ERR_FACTOR_REPLAY';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'FactorReplayError';
+  }
+}
+
+/**
+ * Applies a step whose first-layer weight gradient came as its factor (Net.factors): gathers the batch's
+ * pixels, forms pixelsᵀ·dA per micro-shard added along the pairwise tree, which are the bits the shards' own
+ * gradients would have added up to, and applies the step. The coordinator and its workers all replay the
+ * same factor, so they hold the same parameters afterwards without that gradient, most of a step's bytes,
+ * crossing the network.
+ */
+export class FactorReplay {
+  readonly layout: FactorLayout;
+  readonly batch: number;
+  /** The batch's factor dA (batch × layout.width), filled by the caller before `apply`. */
+  readonly factor: Float32Array;
+  private readonly net: Net;
+  private readonly train: Dataset;
+  private readonly segments: number;
+  private readonly bounds: Int32Array;
+  /** Pixel rows in backend memory (an Int32Array's bytes: the backend has no byte alloc). */
+  private readonly words: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly labels: Int32Array;
+  private readonly pixels: PixelList;
+  private readonly gradSum: Float32Array;
+  private readonly weightSum: Float32Array;
+
+  constructor(net: Net, train: Dataset, ranges: readonly ShardRange[]) {
+    if (net.factors === null) {
+      throw new FactorReplayError(
+        "this net's first-layer gradient cannot travel as factors (it needs a first Affine and layers that treat rows independently)",
+      );
+    }
+    if (train.features !== net.inputSize) {
+      throw new FactorReplayError(
+        `the training data has ${train.features} features, the net takes ${net.inputSize} inputs`,
+      );
+    }
+    const backend = net.backend;
+    this.layout = net.factors;
+    this.net = net;
+    this.train = train;
+    this.segments = ranges.length;
+    this.batch = ranges[ranges.length - 1].end;
+    this.bounds = Int32Array.from([...ranges.map((r) => r.start), this.batch]);
+    this.factor = backend.alloc(this.batch * this.layout.width);
+    this.words = backend.allocInt32(Math.ceil((this.batch * net.inputSize) / 4));
+    this.bytes = new Uint8Array(this.words.buffer, this.words.byteOffset, this.batch * net.inputSize);
+    this.labels = backend.allocInt32(this.batch);
+    this.pixels = backend.createPixelList(this.batch, net.inputSize, this.layout.width);
+    this.gradSum = backend.alloc(net.params.length);
+    this.weightSum = this.gradSum.subarray(0, this.layout.weights);
+  }
+
+  /** Values of the summed gradient past the first layer's weights, as `apply` takes them. */
+  get restLength(): number {
+    return this.net.params.length - this.layout.weights;
+  }
+
+  /**
+   * The step over the training rows `indices`: the weights' gradient from `factor`, the rest from `restSum`
+   * (the summed gradient past the weights), then `applyStep` with `optimizer`.
+   */
+  apply(optimizer: Optimizer, indices: Int32Array, restSum: Float32Array, statsSum: Float32Array): void {
+    if (indices.length !== this.batch || restSum.length !== this.restLength) {
+      throw new FactorReplayError(
+        `a step takes ${this.batch} indices and ${this.restLength} summed gradient values, ` +
+          `got ${indices.length} and ${restSum.length}`,
+      );
+    }
+    const backend = this.net.backend;
+    gatherBatchBytes(this.train, indices, 0, this.batch, this.bytes, this.labels);
+    backend.listPixels(this.pixels, this.bytes, this.batch);
+    backend.gemmTNTreePixels(this.pixels, this.factor, this.weightSum, this.bounds, this.segments);
+    this.gradSum.set(restSum, this.layout.weights);
+    applyStep(this.net, optimizer, this.gradSum, statsSum, this.batch);
+  }
+
+  /** Gives the buffers back to the backend; the replay is unusable afterwards. */
+  dispose(): void {
+    const backend = this.net.backend;
+    for (const buffer of [this.factor, this.words, this.labels, this.gradSum]) backend.free(buffer);
+    backend.freePixelList(this.pixels);
+  }
+}
