@@ -27,6 +27,20 @@ describe('descent coordinator with separately started workers', () => {
     const summary = readSummary(join(out.path, 'two'));
     expect(summary.workers).toBe(2);
     expect(workerNames(summary)).toEqual(['a', 'b']);
+    expect(summary.exchange).toBe('factors');
+    expect(summary.paramsSha256).toBe(reference());
+  });
+
+  it('sends whole parameters instead with --exchange params, to the same weights', async () => {
+    const { c, url } = await coordinator(out.path, 'params', ['--min-workers', '2', '--exchange', 'params']);
+    const workers = ['a', 'b'].map((name) =>
+      startCli(['worker', '--connect', url, '--backend', 'js', '--name', name]),
+    );
+    const done = await c.done;
+    expect(done.code, done.stderr).toBe(0);
+    for (const w of workers) expect((await w.done).code).toBe(0);
+    const summary = readSummary(join(out.path, 'params'));
+    expect(summary.exchange).toBe('params');
     expect(summary.paramsSha256).toBe(reference());
   });
 

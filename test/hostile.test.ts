@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { COORDINATOR_KINDS, decode, encode } from '@descent/protocol';
+import { COORDINATOR_KINDS, decode, encode, PROTOCOL_VERSION } from '@descent/protocol';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { readSummary, startCli, withReference } from './support/cli.js';
@@ -10,26 +10,24 @@ import { events, until } from './support/run-files.js';
 
 const RUN = ['--iters', '300', '--eval-every', '100000', '--seed', '19', '--quiet', '--backend', 'js'];
 const PARAMS = 784 * 50 + 50 + 50 * 10 + 10;
+/** A factored run's results carry the gradient past W1, and the first layer's factor of 50 columns. */
+const REST = PARAMS - 784 * 50;
+const WIDTH = 50;
 
 interface Peer {
   socket: WebSocket;
   closed: Promise<number>;
   first: Promise<string>;
-  tasks: { step: number; shard: number; end: number; version: number; rows: number }[];
+  tasks: { step: number; shard: number; end: number; rows: number }[];
+  /** Parameter versions by step, from the welcome and params messages. */
+  versions: Map<number, number>;
+  factored: boolean;
 }
 
 function peer(url: string): Peer {
   const socket = new WebSocket(url, { maxPayload: 256 * 1024 * 1024 });
   socket.on('error', () => {});
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-  const tasks: Peer['tasks'] = [];
-  socket.on('message', (data: Buffer) => {
-    const m = decode(data, { accept: COORDINATOR_KINDS });
-    if (m.ok && m.message.kind === 'task') {
-      const { step, shard, end, version, indices } = m.message;
-      tasks.push({ step, shard, end, version, rows: indices.length });
-    }
-  });
   const first = new Promise<string>((resolve) => {
     socket.once('message', (data: Buffer) => {
       const m = decode(data, { accept: COORDINATOR_KINDS });
@@ -37,7 +35,20 @@ function peer(url: string): Peer {
     });
     socket.once('close', () => resolve('closed'));
   });
-  return { socket, closed, first, tasks };
+  const p: Peer = { socket, closed, first, tasks: [], versions: new Map(), factored: false };
+  socket.on('message', (data: Buffer) => {
+    const m = decode(data, { accept: COORDINATOR_KINDS });
+    if (!m.ok) return;
+    const message = m.message;
+    if (message.kind === 'task') {
+      const { step, shard, end, indices } = message;
+      p.tasks.push({ step, shard, end, rows: indices.length });
+    }
+    if (message.kind === 'welcome' || message.kind === 'params')
+      p.versions.set(message.step, message.version);
+    if (message.kind === 'welcome') p.factored = message.factored === true;
+  });
+  return p;
 }
 
 const opened = (p: Peer) =>
@@ -95,14 +106,18 @@ describe('hostile and broken input to a live coordinator', () => {
     // An oversized frame is cut off by the frame limit (close 1009), as is a flood by the rate limit (1008).
     const big = peer(url);
     await opened(big);
-    big.socket.send(encode({ kind: 'hello', protocol: 1, backend: 'js', fingerprint, name: 'big' }));
+    big.socket.send(
+      encode({ kind: 'hello', protocol: PROTOCOL_VERSION, backend: 'js', fingerprint, name: 'big' }),
+    );
     await big.first;
     big.socket.send(new Uint8Array(64 * 1024 * 1024 + 1));
     expect(await big.closed).toBe(1009);
     inputs++;
     const flood = peer(url);
     await opened(flood);
-    flood.socket.send(encode({ kind: 'hello', protocol: 1, backend: 'js', fingerprint, name: 'flood' }));
+    flood.socket.send(
+      encode({ kind: 'hello', protocol: PROTOCOL_VERSION, backend: 'js', fingerprint, name: 'flood' }),
+    );
     await flood.first;
     for (let i = 0; i < 20_000; i++) flood.socket.send(encode({ kind: 'heartbeat', at: i }));
     inputs += 20_000;
@@ -111,7 +126,9 @@ describe('hostile and broken input to a live coordinator', () => {
     const crowd = Array.from({ length: 5 }, () => peer(url));
     await Promise.all(crowd.map(opened));
     for (const p of crowd)
-      p.socket.send(encode({ kind: 'hello', protocol: 1, backend: 'js', fingerprint, name: 'crowd' }));
+      p.socket.send(
+        encode({ kind: 'hello', protocol: PROTOCOL_VERSION, backend: 'js', fingerprint, name: 'crowd' }),
+      );
     const answers = await Promise.all(crowd.map((p) => p.first));
     expect(answers).toContain('refused');
     for (const p of crowd) p.socket.terminate();
@@ -132,26 +149,42 @@ describe('hostile and broken input to a live coordinator', () => {
         continue;
       }
       p.socket.send(
-        encode({ kind: 'hello', protocol: 1, backend: 'js', fingerprint, name: `fuzz-${fuzzed}` }),
+        encode({
+          kind: 'hello',
+          protocol: PROTOCOL_VERSION,
+          backend: 'js',
+          fingerprint,
+          name: `fuzz-${fuzzed}`,
+        }),
       );
       const answer = await p.first;
       if (answer === 'welcome') {
         if (rng.int(2) === 0) {
           p.socket.send(encode({ kind: 'ready' }));
-          // Answer a real assignment with poison: NaN or Inf in an otherwise well-formed gradient.
+          // Answer a real assignment with poison: NaN or Inf in an otherwise well-formed gradient. A task does
+          // not say which parameters it is for, so ask for them (the step is held open by the peer's task).
           await new Promise((resolve) => setTimeout(resolve, 30));
           for (const t of p.tasks.splice(0)) {
-            const grad = new Float32Array(PARAMS);
-            grad[rng.int(PARAMS)] = rng.pick([Number.NaN, Number.POSITIVE_INFINITY]);
+            p.socket.send(encode({ kind: 'resync', step: t.step }));
+            for (let waited = 0; !p.versions.has(t.step) && running && waited < 2000; waited += 10) {
+              await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+            const version = p.versions.get(t.step);
+            if (version === undefined) continue;
+            const length = p.factored ? REST : PARAMS;
+            const grad = new Float32Array(length);
+            grad[rng.int(length)] = rng.pick([Number.NaN, Number.POSITIVE_INFINITY]);
             p.socket.send(
               encode({
                 kind: 'result',
                 ...t,
+                version,
                 grad,
                 stats: new Float32Array(0),
                 lossSum: 1,
                 correct: 0,
                 computeMs: 1,
+                ...(p.factored ? { factor: new Float32Array(t.rows * WIDTH) } : {}),
               }),
             );
             inputs++;

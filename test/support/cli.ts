@@ -101,6 +101,7 @@ export interface Summary {
   finalTrainAcc: number;
   steps: number;
   workers: number;
+  exchange: 'factors' | 'params';
   backend: string;
   paramsSha256: string;
   [key: string]: unknown;

@@ -1,4 +1,4 @@
-import { encode, type Message } from '@descent/protocol';
+import { encode, type Message, PROTOCOL_VERSION } from '@descent/protocol';
 
 /** A small seeded generator (mulberry32), so a failing fuzz run can be replayed from its seed. */
 export class FuzzRng {
@@ -121,13 +121,19 @@ export function badOpening(rng: FuzzRng, fingerprint: string): Uint8Array | stri
     case 2:
       return encode({ kind: 'hello', protocol: 99, backend: 'js', fingerprint, name: 'future' });
     case 3:
-      return encode({ kind: 'hello', protocol: 1, backend: 'js', fingerprint, name: '' } as Message);
+      return encode({
+        kind: 'hello',
+        protocol: PROTOCOL_VERSION,
+        backend: 'js',
+        fingerprint,
+        name: '',
+      } as Message);
     case 4:
       return encode({ kind: 'ready' });
     default:
       return encode({
         kind: 'hello',
-        protocol: 1,
+        protocol: PROTOCOL_VERSION,
         backend: 'cuda',
         fingerprint,
         name: 'x',

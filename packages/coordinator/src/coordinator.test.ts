@@ -2,12 +2,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@descent/core';
+import { type CoordinatorMessage, PROTOCOL_VERSION } from '@descent/protocol';
 import { runWorker } from '@descent/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
 import type { EvalRecord, StepRecord } from './observer.js';
 import type { CoordinatorOptions } from './options.js';
-import { Cleanup, quiet, tinyConfig, tinyData } from './test-helpers.js';
+import { Cleanup, factored, quiet, RawPeer, tinyConfig, tinyData } from './test-helpers.js';
 
 const data = tinyData();
 const cleanup = new Cleanup();
@@ -31,11 +32,55 @@ async function trainWith(socketWorkers: number, extra: Partial<CoordinatorOption
   return { result, summaries };
 }
 
+/** A run with one socket worker, watched by a peer that joins but never says ready: it sees every broadcast. */
+async function watched(extra: Partial<CoordinatorOptions>) {
+  const c = cleanup.coordinator(await Coordinator.start({ config: tinyConfig(), data, ...quiet, ...extra }));
+  const peer = cleanup.peer(new RawPeer(c.url));
+  await peer.open();
+  peer.send({
+    kind: 'hello',
+    protocol: PROTOCOL_VERSION,
+    backend: 'js',
+    fingerprint: data.fingerprint,
+    name: 'watcher',
+  });
+  const welcome = await peer.nextOf('welcome');
+  const worker = runWorker({ url: c.url, data, name: 'w', signal: cleanup.abort(), ...quiet });
+  const result = await c.run();
+  await worker;
+  const seen: CoordinatorMessage[] = [];
+  for (let m = await peer.next(); m.kind !== 'bye'; m = await peer.next()) seen.push(m);
+  return { result, welcome, seen };
+}
+
 describe('Coordinator', () => {
-  it('gives bitwise the same final parameters with 2 socket workers, 1 socket worker and the in-process link', async () => {
+  it('sends a factored run’s steps as updates, not parameters, and ends with the bits of a run that sends parameters', async () => {
+    const factors = await watched(factored);
+    const whole = await watched({ exchange: 'params' });
+    const local = await trainWith(0, { inProcessWorkers: 1 });
+    expect(factors.result.exchange).toBe('factors');
+    expect(factors.welcome.factored).toBe(true);
+    expect(factors.welcome.optimizer?.buffers.v.length).toBe(factors.welcome.params.length);
+    const steps = (seen: CoordinatorMessage[], kind: 'update' | 'params') =>
+      seen.flatMap((m) => (m.kind === kind ? [m.step] : []));
+    expect(steps(factors.seen, 'update')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(steps(factors.seen, 'params')).toEqual([]);
+    expect(whole.result.exchange).toBe('params');
+    expect(whole.welcome.factored).toBeUndefined();
+    expect(steps(whole.seen, 'params')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(steps(whole.seen, 'update')).toEqual([]);
+    expect(factors.result.paramsSha256).toBe(local.result.paramsSha256);
+    expect(whole.result.paramsSha256).toBe(local.result.paramsSha256);
+  });
+
+  it('gives bitwise the same final parameters with 2 socket workers, 1 socket worker and the in-process link, sending factors or parameters', async () => {
     const local = await trainWith(0, { inProcessWorkers: 1 });
     const one = await trainWith(1);
     const two = await trainWith(2);
+    const twoFactored = await trainWith(2, factored);
+    const localFactored = await trainWith(0, { inProcessWorkers: 1, ...factored });
+    expect(twoFactored.result.paramsSha256).toBe(local.result.paramsSha256);
+    expect(localFactored.result.paramsSha256).toBe(local.result.paramsSha256);
     expect(local.result.steps).toBe(8);
     expect(one.result.paramsSha256).toBe(local.result.paramsSha256);
     expect(two.result.paramsSha256).toBe(local.result.paramsSha256);

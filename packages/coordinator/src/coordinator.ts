@@ -13,7 +13,9 @@ import {
   FramePool,
   type Params,
   type Result,
+  type ResultSizes,
   type Task,
+  type Update,
   type Welcome,
   type WorkerMessage,
 } from '@descent/protocol';
@@ -76,8 +78,10 @@ export class Coordinator implements LinkListener {
     this.state = new TrainingState(
       this.opts.config,
       this.opts.backend,
-      this.opts.data.train.count,
+      this.opts.data.train,
       this.opts.fullHashEvery,
+      this.opts.exchange,
+      this.opts.gradWire,
     );
     if (this.opts.resume) this.state.resume(this.opts.resume);
     this.scheduler = new Scheduler({
@@ -85,7 +89,7 @@ export class Coordinator implements LinkListener {
       slowRoundMs: this.opts.slowStepMs,
       logger: this.opts.logger,
       emit: (e) => this.emit(e),
-      resync: (link) => link.send(this.paramsMessage()),
+      resync: (link) => link.send(this.paramsMessage(link)),
       backups: this.opts.backupShards,
     });
     this.shaper = this.opts.link ? new LinkShaper(this.opts.link) : undefined;
@@ -108,6 +112,11 @@ export class Coordinator implements LinkListener {
   get url(): string {
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
     return `${this.opts.tls ? 'wss' : 'ws'}://${host}:${this.port}`;
+  }
+
+  /** What crosses the network each step (the `exchange` option, resolved for this net and wire). */
+  get exchange(): 'factors' | 'params' {
+    return this.state.exchange;
   }
 
   /** Ready workers right now. */
@@ -238,7 +247,7 @@ export class Coordinator implements LinkListener {
         this.shaper,
       );
       this.links.set(id, link);
-      link.send(this.welcome(id, hello.fingerprint === 'none'));
+      link.send(this.welcome(id, hello.fingerprint === 'none', true));
       this.opts.logger.info(`worker ${link.name} joined`);
       this.emit({ type: 'join', worker: link.name, workerId: id, link: 'socket' });
       this.startHeartbeat();
@@ -254,15 +263,19 @@ export class Coordinator implements LinkListener {
       backend: this.opts.backend,
       data: this.opts.data,
       fullHashEvery: this.opts.fullHashEvery,
+      factored: this.state.replay !== null,
       listener: this,
     });
     this.links.set(id, link);
     this.emit({ type: 'join', worker: link.name, workerId: id, link: 'in-process' });
-    link.send(this.welcome(id, false));
+    link.send(this.welcome(id, false, false));
   }
 
-  /** Everything a joining worker needs to compute the current step. */
-  private welcome(workerId: number, datasetOffered: boolean): Welcome {
+  /**
+   * Everything a joining worker needs to compute the current step; in a factored run, a worker that applies
+   * steps itself (`replays`) also gets the optimizer state.
+   */
+  private welcome(workerId: number, datasetOffered: boolean, replays: boolean): Welcome {
     return {
       kind: 'welcome',
       workerId,
@@ -277,6 +290,9 @@ export class Coordinator implements LinkListener {
       datasetOffered,
       heartbeatMs: this.opts.heartbeatMs,
       ...(this.opts.gradWire !== 'f32' ? { wire: this.opts.gradWire } : {}),
+      ...(this.state.replay !== null
+        ? { factored: true, ...(replays ? { optimizer: this.state.optimizer.state() } : {}) }
+        : {}),
     };
   }
 
@@ -312,7 +328,7 @@ export class Coordinator implements LinkListener {
           step: message.step,
           message: 'worker asked for full parameters',
         });
-        link.send(this.paramsMessage());
+        link.send(this.paramsMessage(link));
         return;
       case 'datasetRequest':
         this.serveDataset(link);
@@ -395,8 +411,11 @@ export class Coordinator implements LinkListener {
     this.started = true;
     const computeMs = new Map<string, number>();
     let aggregateMs = 0;
-    const paramCount = this.state.net.params.length;
-    const statsCount = this.state.net.stats.length;
+    const sizes: ResultSizes = {
+      grad: this.state.accumulator.paramCount,
+      stats: this.state.net.stats.length,
+      factorWidth: this.state.factorWidth,
+    };
     const tasks: Task[] = [];
     const rows: number[] = [];
     const owners: WorkerLink[] = [];
@@ -416,7 +435,7 @@ export class Coordinator implements LinkListener {
               resync: true,
             };
           }
-          const bad = checkResult(result, paramCount, statsCount, rows[index]);
+          const bad = checkResult(result, sizes, rows[index]);
           if (bad) return bad;
           return null;
         } finally {
@@ -425,21 +444,61 @@ export class Coordinator implements LinkListener {
       },
       accept: (_index: number, result: Result, link: WorkerLink): void => {
         const t0 = performance.now();
-        this.state.accumulator.accept(
-          result.shard,
-          result.end,
-          result.grad,
-          result.stats,
-          result.lossSum,
-          result.correct,
-          result.rows,
-        );
+        this.state.accept(result.shard, result.end, result);
         computeMs.set(link.name, (computeMs.get(link.name) ?? 0) + result.computeMs);
         aggregateMs += performance.now() - t0;
       },
     };
 
+    /** Draws step `step`'s batch and hands its nodes to the workers; resolves when every node is summed. */
+    const dispatch = (step: number): Promise<void> => {
+      const batch = this.state.drawBatch(step);
+      computeMs.clear();
+      aggregateMs = 0;
+      tasks.length = 0;
+      rows.length = 0;
+      owners.length = 0;
+      const { ranges } = this.state;
+      for (const run of this.scheduler.split(ranges.length)) {
+        // A 16-bit wire rounds what it carries, so it carries single shards: rounding a sum of several
+        // would make the weights depend on how shards were grouped, i.e. on the number of workers.
+        const nodes =
+          this.opts.gradWire === 'f32'
+            ? treeNodes(run.first, run.end, ranges.length)
+            : Array.from({ length: run.end - run.first }, (_, i) => ({
+                first: run.first + i,
+                end: run.first + i + 1,
+              }));
+        for (const node of nodes) {
+          const start = ranges[node.first].start;
+          const end = ranges[node.end - 1].end;
+          tasks.push({
+            kind: 'task',
+            step,
+            shard: node.first,
+            end: node.end,
+            indices: batch.subarray(start, end),
+          });
+          rows.push(end - start);
+          owners.push(run.link);
+        }
+      }
+      spec.step = step;
+      return this.scheduler.run(spec);
+    };
+    const due = (every: number, step: number) => every > 0 && step % every === 0 && step < config.iters;
+    /** A step with no evaluation or checkpoint before it, whose tasks may go out before the last is applied. */
+    const plain = (step: number) =>
+      step < config.iters &&
+      !due(config.evalEvery, step) &&
+      !due(this.opts.checkpointEvery, step) &&
+      this.ready.size > 0 &&
+      !this.isClosed &&
+      this.stopReason === null;
+
     let final: EvalRecord;
+    /** The current step's round when its tasks went out early (a factored run). */
+    let dispatched: Promise<void> | null = null;
     try {
       while (this.state.step < config.iters) {
         if (this.isClosed)
@@ -448,62 +507,39 @@ export class Coordinator implements LinkListener {
             'the coordinator was closed during the run',
           );
         if (this.stopReason) throw this.stopReason;
-        if (this.ready.size === 0) {
+        if (dispatched === null && this.ready.size === 0) {
           this.startPatience();
           await this.waitForWorkers(1);
         }
         const step = this.state.step;
         const t0 = performance.now();
-        this.state.drawBatch();
-        this.state.accumulator.reset();
-        computeMs.clear();
-        aggregateMs = 0;
-        tasks.length = 0;
-        rows.length = 0;
-        owners.length = 0;
-        const { ranges } = this.state;
-        for (const run of this.scheduler.split(ranges.length)) {
-          // A 16-bit wire rounds what it carries, so it carries single shards: rounding a sum of several
-          // would make the weights depend on how shards were grouped, i.e. on the number of workers.
-          const nodes =
-            this.opts.gradWire === 'f32'
-              ? treeNodes(run.first, run.end, ranges.length)
-              : Array.from({ length: run.end - run.first }, (_, i) => ({
-                  first: run.first + i,
-                  end: run.first + i + 1,
-                }));
-          for (const node of nodes) {
-            const start = ranges[node.first].start;
-            const end = ranges[node.end - 1].end;
-            tasks.push({
-              kind: 'task',
-              step,
-              shard: node.first,
-              end: node.end,
-              version: this.state.version,
-              indices: this.state.indices.subarray(start, end),
-            });
-            rows.push(end - start);
-            owners.push(run.link);
-          }
-        }
-        spec.step = step;
-        const round = this.scheduler.run(spec);
+        const round = dispatched ?? dispatch(step);
+        dispatched = null;
         const t1 = performance.now();
         await round;
         const t2 = performance.now();
+        const factored = this.state.replay !== null;
+        const stepComputeMs = Object.fromEntries(computeMs);
+        const stepAggregateMs = aggregateMs;
+        if (factored) {
+          // Socket workers apply the step while the coordinator does, and the next step's tasks follow at once
+          // (so they wait on no one's replay but their own): the workers compute them with the parameters the
+          // update leads to, which the coordinator holds before any of their results can be read.
+          this.broadcast(this.updateMessage(), 'socket');
+          if (plain(step + 1)) dispatched = dispatch(step + 1);
+        }
         const outcome = this.state.update();
         const t3 = performance.now();
-        this.broadcast();
+        this.broadcast(this.paramsMessage(), factored ? 'in-process' : 'all');
         const t4 = performance.now();
         const timings = {
           stepMs: t4 - t0,
           dispatchMs: t1 - t0,
           waitMs: t2 - t1,
-          aggregateMs,
+          aggregateMs: stepAggregateMs,
           optimizerMs: t3 - t2,
           broadcastMs: t4 - t3,
-          computeMs: Object.fromEntries(computeMs),
+          computeMs: stepComputeMs,
         };
         trainMs += timings.stepMs;
         series.stepMs.push(timings.stepMs);
@@ -514,11 +550,8 @@ export class Coordinator implements LinkListener {
         series.broadcastMs.push(timings.broadcastMs);
         this.opts.observer.onStep?.({ step, ...outcome, workers: this.ready.size, timings });
         const done = this.state.step;
-        if (config.evalEvery > 0 && done % config.evalEvery === 0 && done < config.iters)
-          await this.evaluate();
-        if (this.opts.checkpointEvery > 0 && done % this.opts.checkpointEvery === 0 && done < config.iters) {
-          this.writeCheckpoint();
-        }
+        if (due(config.evalEvery, done)) await this.evaluate();
+        if (due(this.opts.checkpointEvery, done)) this.writeCheckpoint();
       }
       final = this.lastEval?.step === this.state.step ? this.lastEval : await this.evaluate();
     } catch (err) {
@@ -547,6 +580,7 @@ export class Coordinator implements LinkListener {
       stepsPerSecond: trainSeconds > 0 ? stepsThisRun / trainSeconds : 0,
       samplesPerSecond: trainSeconds > 0 ? (stepsThisRun * config.batch) / trainSeconds : 0,
       workers: this.mostWorkers,
+      exchange: this.state.exchange,
       shardsByWorker: this.scheduler.allShardCounts(),
       timings: {
         stepMs: series.stepMs.spread(),
@@ -653,25 +687,43 @@ export class Coordinator implements LinkListener {
     this.emit({ type: 'checkpoint', step: this.state.step, dir, ms: performance.now() - t0 });
   }
 
-  /** The new parameters, encoded once and sent to every admitted worker. */
-  private broadcast(): void {
-    const message = this.paramsMessage();
+  /** `message` to every admitted worker (or those of one link type), encoded once for the sockets. */
+  private broadcast(message: Params | Update, to: WorkerLink['type'] | 'all'): void {
     let sockets = 0;
-    for (const link of this.links.values()) if (link.type === 'socket') sockets++;
+    for (const link of this.links.values())
+      if (link.type === 'socket' && (to === 'all' || to === 'socket')) sockets++;
     const { frame, sent } =
       sockets > 0 ? this.frames.encode(message, sockets) : { frame: EMPTY, sent: undefined };
     for (const link of this.links.values()) {
+      if (to !== 'all' && link.type !== to) continue;
       link.sendEncoded(frame, message, link.type === 'socket' ? sent : undefined);
     }
   }
 
-  private paramsMessage(): Params {
+  /** The parameters; in a factored run with the optimizer state for a socket worker, which applies steps itself. */
+  private paramsMessage(link?: WorkerLink): Params {
     return {
       kind: 'params',
       step: this.state.step,
       version: this.state.version,
       params: this.state.net.params,
       stats: this.state.net.stats,
+      ...(this.state.replay !== null && link?.type === 'socket'
+        ? { optimizer: this.state.optimizer.state() }
+        : {}),
+    };
+  }
+
+  /** The summed step, for workers to apply as the coordinator does (a factored run). */
+  private updateMessage(): Update {
+    const sums = this.state.accumulator.result();
+    return {
+      kind: 'update',
+      step: this.state.step + 1,
+      indices: this.state.batchOf(this.state.step),
+      factor: this.state.replay!.factor,
+      grad: sums.gradSum,
+      stats: sums.statsSum,
     };
   }
 

@@ -5,7 +5,7 @@ import { loadMnist } from '@descent/core';
 import { runWorker } from '@descent/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
-import { Cleanup, quiet, tinyConfig, tinyData } from './test-helpers.js';
+import { Cleanup, factored, quiet, tinyConfig, tinyData } from './test-helpers.js';
 
 const data = tinyData();
 const cleanup = new Cleanup();
@@ -16,10 +16,12 @@ describe('data set transfer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-cache-'));
     try {
       const local = cleanup.coordinator(
-        await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet }),
+        await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet, ...factored }),
       );
       const expected = (await local.run()).paramsSha256;
-      const c = cleanup.coordinator(await Coordinator.start({ config: tinyConfig(), data, ...quiet }));
+      const c = cleanup.coordinator(
+        await Coordinator.start({ config: tinyConfig(), data, ...quiet, ...factored }),
+      );
       const worker = runWorker({ url: c.url, cacheDir: dir, signal: cleanup.abort(), ...quiet });
       const result = await c.run();
       await worker;

@@ -1,7 +1,8 @@
+import { PROTOCOL_VERSION } from '@descent/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
 import type { CoordinatorEvent } from './observer.js';
-import { Cleanup, quiet, RawPeer, tinyConfig, tinyData } from './test-helpers.js';
+import { Cleanup, factored, quiet, RawPeer, tinyConfig, tinyData } from './test-helpers.js';
 
 const data = tinyData();
 const cleanup = new Cleanup();
@@ -9,7 +10,7 @@ afterEach(() => cleanup.run());
 
 async function cleanHash(): Promise<string> {
   const c = cleanup.coordinator(
-    await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet }),
+    await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet, ...factored }),
   );
   return (await c.run()).paramsSha256;
 }
@@ -26,11 +27,18 @@ async function withPeer(taskTimeoutMs: number) {
       taskTimeoutMs,
       observer: { onEvent: (e) => events.push(e) },
       ...quiet,
+      ...factored,
     }),
   );
   const peer = cleanup.peer(new RawPeer(c.url));
   await peer.open();
-  peer.send({ kind: 'hello', protocol: 1, backend: 'js', fingerprint: data.fingerprint, name: 'flaky' });
+  peer.send({
+    kind: 'hello',
+    protocol: PROTOCOL_VERSION,
+    backend: 'js',
+    fingerprint: data.fingerprint,
+    name: 'flaky',
+  });
   await peer.nextOf('welcome');
   peer.send({ kind: 'ready' });
   return { c, peer, events };

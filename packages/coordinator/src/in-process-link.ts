@@ -10,6 +10,8 @@ export interface InProcessLinkOptions {
   readonly backend: BackendName;
   readonly data: DataSplits;
   readonly fullHashEvery: number;
+  /** Results leave the first layer's weight gradient as its factor; parameters still arrive whole. */
+  readonly factored: boolean;
   readonly listener: LinkListener;
 }
 
@@ -37,6 +39,7 @@ export class InProcessLink implements WorkerLink {
       backend: options.backend,
       data: options.data,
       fullHashEvery: options.fullHashEvery,
+      factored: options.factored,
     });
   }
 

@@ -1,9 +1,9 @@
-import { encode, type Message, type Result } from '@descent/protocol';
+import { encode, type Message, PROTOCOL_VERSION, type Result } from '@descent/protocol';
 import { runWorker } from '@descent/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
 import type { CoordinatorEvent } from './observer.js';
-import { Cleanup, quiet, RawPeer, tinyConfig, tinyData } from './test-helpers.js';
+import { Cleanup, factored, quiet, RawPeer, tinyConfig, tinyData } from './test-helpers.js';
 
 const data = tinyData();
 const cleanup = new Cleanup();
@@ -24,7 +24,7 @@ describe('malformed input', () => {
     'answers %s before hello with a refusal and stays up for real workers',
     async (_, frame) => {
       const c = cleanup.coordinator(
-        await Coordinator.start({ config: tinyConfig({ iters: 2 }), data, ...quiet }),
+        await Coordinator.start({ config: tinyConfig({ iters: 2 }), data, ...quiet, ...factored }),
       );
       const peer = cleanup.peer(new RawPeer(c.url));
       await peer.open();
@@ -39,10 +39,18 @@ describe('malformed input', () => {
   );
 
   it('answers garbage from a joined worker with an error message and keeps the link', async () => {
-    const c = cleanup.coordinator(await Coordinator.start({ config: tinyConfig(), data, ...quiet }));
+    const c = cleanup.coordinator(
+      await Coordinator.start({ config: tinyConfig(), data, ...quiet, ...factored }),
+    );
     const peer = cleanup.peer(new RawPeer(c.url));
     await peer.open();
-    peer.send({ kind: 'hello', protocol: 1, backend: 'js', fingerprint: data.fingerprint, name: 'raw' });
+    peer.send({
+      kind: 'hello',
+      protocol: PROTOCOL_VERSION,
+      backend: 'js',
+      fingerprint: data.fingerprint,
+      name: 'raw',
+    });
     expect((await peer.next()).kind).toBe('welcome');
     for (const [, frame] of garbage) {
       peer.sendRaw(frame);
@@ -55,7 +63,7 @@ describe('malformed input', () => {
 
   it('drops NaN, wrong-length, unassigned and wrong-version results, and the weights match a clean run', async () => {
     const clean = cleanup.coordinator(
-      await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet }),
+      await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet, ...factored }),
     );
     const expected = (await clean.run()).paramsSha256;
 
@@ -68,27 +76,37 @@ describe('malformed input', () => {
         inProcessWorkers: 1,
         observer: { onEvent: (e) => events.push(e) },
         ...quiet,
+        ...factored,
       }),
     );
     const peer = cleanup.peer(new RawPeer(c.url));
     await peer.open();
-    peer.send({ kind: 'hello', protocol: 1, backend: 'js', fingerprint: data.fingerprint, name: 'evil' });
+    peer.send({
+      kind: 'hello',
+      protocol: PROTOCOL_VERSION,
+      backend: 'js',
+      fingerprint: data.fingerprint,
+      name: 'evil',
+    });
     const welcome = await peer.nextOf('welcome');
     peer.send({ kind: 'ready' });
     const run = c.run();
     const paramCount = welcome.params.length;
     let n = 0;
+    // The version of the parameters last sent whole: right for the steps they are of.
+    let version = welcome.version;
     const sabotage = async () => {
       for (;;) {
         const m = await peer.next();
         if (m.kind === 'bye') return;
+        if (m.kind === 'params') version = m.version;
         if (m.kind !== 'task') continue;
         const base: Result = {
           kind: 'result',
           step: m.step,
           shard: m.shard,
           end: m.end,
-          version: m.version,
+          version,
           grad: new Float32Array(paramCount),
           stats: new Float32Array(0),
           lossSum: 1,
@@ -100,7 +118,7 @@ describe('malformed input', () => {
           { ...base, grad: new Float32Array(paramCount).fill(Number.NaN) },
           { ...base, grad: new Float32Array(paramCount + 1) },
           { ...base, shard: m.shard + 100, end: m.end + 100 },
-          { ...base, version: (m.version + 1) >>> 0 },
+          { ...base, version: (version + 1) >>> 0 },
         ];
         peer.socket.send(encode(variants[n++ % variants.length]));
       }

@@ -71,7 +71,18 @@ export interface CoordinatorOptions {
   readonly backupShards?: number;
   /** Gradients on the wire as float32, or 16-bit floats ('f16', 'bf16'). Default 'f32'. */
   readonly gradWire?: GradWire;
+  /**
+   * What crosses the network each step. 'params': whole gradients up, the new parameters down. 'factors': the
+   * first layer's weight gradient travels as its factor (batch × its width) and every process applies the
+   * step itself; it needs layers that treat rows independently and the f32 wire. 'auto' (the default):
+   * factors where possible and fewer bytes, which is when the batch is smaller than the net's inputs (the
+   * seed recipe: about a tenth). The weights are the same bits either way.
+   */
+  readonly exchange?: Exchange;
 }
+
+export const EXCHANGES = ['auto', 'factors', 'params'] as const;
+export type Exchange = (typeof EXCHANGES)[number];
 
 export type ResolvedOptions = Required<
   Omit<CoordinatorOptions, 'token' | 'checkpointDir' | 'resume' | 'observer' | 'tls' | 'link'>
@@ -107,6 +118,7 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     logger: stderrLogger,
     backupShards: 0,
     gradWire: 'f32',
+    exchange: 'auto',
     ...stripUndefined(options),
     config: options.config,
     data: options.data,
@@ -123,6 +135,8 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
   if (resolved.token !== undefined && resolved.token.length === 0) throw bad('token must not be empty');
   if (!GRAD_WIRES.includes(resolved.gradWire))
     throw bad(`gradWire must be one of ${GRAD_WIRES.join(', ')}, got ${resolved.gradWire}`);
+  if (!EXCHANGES.includes(resolved.exchange))
+    throw bad(`exchange must be one of ${EXCHANGES.join(', ')}, got ${resolved.exchange}`);
   for (const key of [
     'minWorkers',
     'maxWorkers',

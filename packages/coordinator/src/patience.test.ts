@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@descent/core';
+import { PROTOCOL_VERSION } from '@descent/protocol';
 import { runWorker } from '@descent/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
 import type { CoordinatorEvent } from './observer.js';
-import { Cleanup, quiet, RawPeer, tinyConfig, tinyData } from './test-helpers.js';
+import { Cleanup, factored, quiet, RawPeer, tinyConfig, tinyData } from './test-helpers.js';
 
 const data = tinyData();
 const cleanup = new Cleanup();
@@ -15,7 +16,13 @@ afterEach(() => cleanup.run());
 async function joined(url: string, name: string): Promise<RawPeer> {
   const peer = cleanup.peer(new RawPeer(url));
   await peer.open();
-  peer.send({ kind: 'hello', protocol: 1, backend: 'js', fingerprint: data.fingerprint, name });
+  peer.send({
+    kind: 'hello',
+    protocol: PROTOCOL_VERSION,
+    backend: 'js',
+    fingerprint: data.fingerprint,
+    name,
+  });
   await peer.nextOf('welcome');
   peer.send({ kind: 'ready' });
   return peer;
@@ -26,7 +33,7 @@ describe('every worker lost', () => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-patience-'));
     try {
       const clean = cleanup.coordinator(
-        await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet }),
+        await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet, ...factored }),
       );
       const expected = (await clean.run()).paramsSha256;
       const events: CoordinatorEvent[] = [];
@@ -38,6 +45,7 @@ describe('every worker lost', () => {
           checkpointDir: dir,
           observer: { onEvent: (e) => events.push(e) },
           ...quiet,
+          ...factored,
         }),
       );
       const peer = await joined(c.url, 'only');
@@ -59,6 +67,7 @@ describe('every worker lost', () => {
           inProcessWorkers: 1,
           resume: checkpoint,
           ...quiet,
+          ...factored,
         }),
       );
       expect((await resumed.run()).paramsSha256).toBe(expected);
@@ -69,11 +78,11 @@ describe('every worker lost', () => {
 
   it('keeps its state while waiting and goes on when a worker joins within the patience', async () => {
     const clean = cleanup.coordinator(
-      await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet }),
+      await Coordinator.start({ config: tinyConfig(), data, inProcessWorkers: 1, ...quiet, ...factored }),
     );
     const expected = (await clean.run()).paramsSha256;
     const c = cleanup.coordinator(
-      await Coordinator.start({ config: tinyConfig(), data, patienceMs: 30_000, ...quiet }),
+      await Coordinator.start({ config: tinyConfig(), data, patienceMs: 30_000, ...quiet, ...factored }),
     );
     const peer = await joined(c.url, 'first');
     const run = c.run();
@@ -97,6 +106,7 @@ describe('a flooding connection', () => {
         messagesPerSecond: 50,
         messageBurst: 100,
         ...quiet,
+        ...factored,
       }),
     );
     const peer = await joined(c.url, 'flood');

@@ -21,6 +21,8 @@ export interface RunResult {
   readonly samplesPerSecond: number;
   /** Most workers ready at once. */
   readonly workers: number;
+  /** What crossed the network each step (CoordinatorOptions.exchange, resolved). */
+  readonly exchange: 'factors' | 'params';
   /** Micro-shards and evaluation ranges accepted from each worker, by name. */
   readonly shardsByWorker: Readonly<Record<string, number>>;
   readonly timings: {

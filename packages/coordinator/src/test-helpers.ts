@@ -60,6 +60,12 @@ export function tinyConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
 
 export const quiet = { logger: silentLogger };
 
+/**
+ * The tiny net's batch is larger than its 16 inputs, so 'auto' would send parameters: tests of the step's
+ * machinery ask for factors, the default of the seed recipe.
+ */
+export const factored = { exchange: 'factors' } as const;
+
 /** A raw WebSocket peer that speaks the protocol by hand, for malformed and hostile input. */
 export class RawPeer {
   readonly socket: WebSocket;

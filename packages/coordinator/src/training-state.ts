@@ -6,6 +6,8 @@ import {
   createBackend,
   createOptimizer,
   createSampler,
+  type Dataset,
+  FactorReplay,
   l2Penalty,
   type Net,
   type Optimizer,
@@ -17,44 +19,93 @@ import {
   shardRanges,
   type TrainConfig,
 } from '@descent/core';
-import { paramVersion } from '@descent/protocol';
+import { type GradWire, paramVersion } from '@descent/protocol';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
+import type { Exchange } from './options.js';
+
+/**
+ * What a run with `exchange` sends (see CoordinatorOptions.exchange). With 'auto', factors when the net and
+ * wire allow them and a worker's update (the batch's factor and the values past the first layer's weights)
+ * is smaller than the parameters. Throws when 'factors' is asked for and not possible.
+ */
+export function resolveExchange(
+  exchange: Exchange,
+  net: Net,
+  batch: number,
+  wire: GradWire,
+): 'factors' | 'params' {
+  if (exchange === 'params') return 'params';
+  const layout = net.factors;
+  const obstacle =
+    layout === null
+      ? 'the net has layers (dropout, batch norm) that take one micro-shard at a time'
+      : wire !== 'f32'
+        ? `the ${wire} wire carries single shards, rounded`
+        : null;
+  if (obstacle !== null || layout === null) {
+    if (exchange === 'auto') return 'params';
+    throw new CoordinatorError(
+      CoordinatorErrorCode.badOption,
+      `exchange 'factors' is not possible here: ${obstacle}; use 'auto' or 'params'`,
+    );
+  }
+  if (exchange === 'factors') return 'factors';
+  const updateValues = batch * (layout.width + 1) + net.params.length - layout.weights;
+  return updateValues < net.params.length ? 'factors' : 'params';
+}
 
 /**
  * The coordinator's side of the math: the master parameters, optimizer and sampler, and the step's
- * fixed-order accumulator. Everything here is preallocated once; a step allocates nothing.
+ * fixed-order accumulator. Everything here is preallocated once; a step allocates nothing. In a factored run
+ * results carry the first layer's weight gradient as its factor: the accumulator sums the rest, the factor
+ * rows are gathered into `replay.factor`, and the step is applied through the replay (core's FactorReplay).
  */
 export class TrainingState {
   readonly net: Net;
   readonly optimizer: Optimizer;
   sampler: Sampler;
   readonly accumulator: StepAccumulator;
+  /** Set in a factored run. */
+  readonly replay: FactorReplay | null;
   readonly ranges: readonly ShardRange[];
-  /** The batch's sample indices, refilled every step. */
-  readonly indices: Int32Array;
   /** Parameters are those of step `step` (after `step` updates). */
   step = 0;
   version = 0;
-  /** The sampler as it was before this step's batch was drawn, while the step is not yet applied. */
-  private beforeDraw: SamplerState | null = null;
+  /**
+   * Batches by step parity: a factored run draws step t + 1's batch before it applies step t (see
+   * `Coordinator.run`), so two can be live. Each is refilled every other step.
+   */
+  private readonly batches: [Int32Array, Int32Array];
+  /** Per parity, the sampler as it was before that batch was drawn, while its step is not yet applied. */
+  private readonly beforeDraw: [SamplerState | null, SamplerState | null] = [null, null];
+
+  readonly trainCount: number;
+
+  /** What the run sends each step, resolved from the option (see resolveExchange). */
+  readonly exchange: 'factors' | 'params';
 
   constructor(
     readonly config: TrainConfig,
     readonly backendName: BackendName,
-    readonly trainCount: number,
+    train: Dataset,
     private readonly fullHashEvery: number,
+    exchange: Exchange,
+    wire: GradWire,
   ) {
+    this.trainCount = train.count;
     this.net = buildNet(config.model, createBackend(backendName), config.seed, 1);
     this.optimizer = createOptimizer(config.optimizer, this.net.params.length, this.net.backend);
-    this.sampler = createSampler(config.sampler, trainCount, config.seed);
+    this.sampler = createSampler(config.sampler, train.count, config.seed);
+    this.ranges = shardRanges(config.batch, config.shards);
+    this.exchange = resolveExchange(exchange, this.net, config.batch, wire);
+    this.replay = this.exchange === 'factors' ? new FactorReplay(this.net, train, this.ranges) : null;
     this.accumulator = new StepAccumulator(
-      this.net.params.length,
+      this.replay?.restLength ?? this.net.params.length,
       this.net.stats.length,
       config.shards,
       this.net.backend,
     );
-    this.ranges = shardRanges(config.batch, config.shards);
-    this.indices = new Int32Array(config.batch);
+    this.batches = [new Int32Array(config.batch), new Int32Array(config.batch)];
     this.rehash();
   }
 
@@ -91,34 +142,76 @@ export class TrainingState {
     this.rehash();
   }
 
-  /** Draws the batch for the current step into `indices`. */
-  drawBatch(): void {
-    this.beforeDraw = this.sampler.state();
-    this.sampler.next(this.config.batch, this.indices);
+  /** Draws the batch of step `step` (the current one or the next), after every earlier step's. */
+  drawBatch(step = this.step): Int32Array {
+    const parity = step & 1;
+    this.beforeDraw[parity] = this.sampler.state();
+    this.sampler.next(this.config.batch, this.batches[parity]);
+    return this.batches[parity];
+  }
+
+  /** The batch drawn for `step`: valid until the batch of step + 2 is drawn. */
+  batchOf(step: number): Int32Array {
+    return this.batches[step & 1];
   }
 
   /**
-   * Abandons a step whose batch was drawn but not applied, so a checkpoint taken now draws that same batch
-   * again on resume.
+   * Abandons the steps whose batches were drawn but not applied, so a checkpoint taken now draws those same
+   * batches again on resume.
    */
   abandonStep(): void {
-    if (this.beforeDraw === null) return;
-    this.sampler = restoreSampler(this.beforeDraw, this.trainCount);
-    this.beforeDraw = null;
+    const first = this.beforeDraw[this.step & 1];
+    if (first !== null) this.sampler = restoreSampler(first, this.trainCount);
+    this.beforeDraw[0] = null;
+    this.beforeDraw[1] = null;
+  }
+
+  /** Columns of the factor results carry: the first layer's width in a factored run, else 0. */
+  get factorWidth(): number {
+    return this.replay?.layout.width ?? 0;
   }
 
   /**
-   * Divides the accumulated sums by the batch size, runs the optimizer and advances to the next step.
-   * Returns the step's loss (mean cross-entropy plus L2 penalty at the parameters it started from).
+   * Takes the sums of node [first, end) of the current step (see StepAccumulator.accept), and in a factored
+   * run its factor rows. Returns false, changing nothing, for a node already covered or not of the tree.
+   */
+  accept(
+    first: number,
+    end: number,
+    sums: {
+      grad: Float32Array;
+      stats: Float32Array;
+      lossSum: number;
+      correct: number;
+      rows: number;
+      factor?: Float32Array;
+    },
+  ): boolean {
+    const { grad, stats, lossSum, correct, rows, factor } = sums;
+    if (!this.accumulator.accept(first, end, grad, stats, lossSum, correct, rows)) return false;
+    if (this.replay !== null && factor !== undefined) {
+      this.replay.factor.set(factor, this.ranges[first].start * this.replay.layout.width);
+    }
+    return true;
+  }
+
+  /**
+   * Divides the accumulated sums by the batch size, runs the optimizer, empties the accumulator and advances
+   * to the next step. Returns the step's loss (mean cross-entropy plus L2 penalty at the parameters it
+   * started from).
    */
   update(): { loss: number; correct: number; rows: number } {
     const r = this.accumulator.result();
     const loss = r.lossSum / this.config.batch + l2Penalty(this.net);
-    applyStep(this.net, this.optimizer, r.gradSum, r.statsSum, this.config.batch);
-    this.beforeDraw = null;
+    const { correct, rows } = r;
+    const parity = this.step & 1;
+    if (this.replay !== null) this.replay.apply(this.optimizer, this.batches[parity], r.gradSum, r.statsSum);
+    else applyStep(this.net, this.optimizer, r.gradSum, r.statsSum, this.config.batch);
+    this.accumulator.reset();
+    this.beforeDraw[parity] = null;
     this.step++;
     this.rehash();
-    return { loss, correct: r.correct, rows: r.rows };
+    return { loss, correct, rows };
   }
 
   checkpoint(extra?: Record<string, unknown>): Checkpoint {

@@ -40,7 +40,7 @@ describe('a worker given a malformed task', () => {
         }
         if (out.message.kind === 'ready') {
           const indices = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
-          const task = { kind: 'task', step: 0, version: 0 } as const;
+          const task = { kind: 'task', step: 0 } as const;
           socket.send(encode({ ...task, shard: 1, end: 3, indices: indices(6) }));
           socket.send(encode({ ...task, shard: 0, end: 2, indices: indices(5) }));
           socket.send(encode({ ...task, shard: 2, end: 4, indices: indices(6) }));

@@ -5,6 +5,16 @@ import { count, finite, float32s, int32s, rawBytes, shortText, stepNumber, uint3
 import { GRAD_WIRES } from './half-floats.js';
 
 const backend = z.enum(['js', 'wasm']);
+
+/** An optimizer's state (core's OptimizerState): what a worker that applies steps itself must start from. */
+const optimizerState = z.object({
+  scalars: z.record(z.string().max(64), finite).refine((r) => Object.keys(r).length <= 16, {
+    message: 'at most 16 optimizer scalars',
+  }),
+  buffers: z.record(z.string().max(64), float32s).refine((r) => Object.keys(r).length <= 16, {
+    message: 'at most 16 optimizer buffers',
+  }),
+});
 const split = z.enum(['train', 'test']);
 
 /** worker → coordinator, first message. `fingerprint` is 'none' when the worker asks for the data. */
@@ -33,6 +43,12 @@ export const welcomeSchema = z.object({
   heartbeatMs: z.number().int().positive(),
   /** How results carry gradients: float32 (the default), or rounded to 16-bit floats to halve the bytes. */
   wire: z.enum(GRAD_WIRES).optional(),
+  /**
+   * Set when the first layer's weight gradient travels as its factor: results carry it in `factor`, and
+   * steps arrive as `update`s that the worker applies itself, starting from `optimizer`.
+   */
+  factored: z.boolean().optional(),
+  optimizer: optimizerState.optional(),
 });
 
 /** coordinator → worker: not admitted; the connection closes after it. */
@@ -47,14 +63,14 @@ export const readySchema = z.object({ kind: z.literal('ready') });
 
 /**
  * coordinator → worker: compute the gradient sums of micro-shards [shard, end), a node of the step's pairwise
- * shard tree, with the params of `step`; `indices` are those shards' rows of the batch.
+ * shard tree, with the params of `step`; `indices` are those shards' rows of the batch. (The result says
+ * which parameters it used; a factored run sends tasks before the coordinator has hashed that step's.)
  */
 export const taskSchema = z.object({
   kind: z.literal('task'),
   step: stepNumber,
   shard: count,
   end: count,
-  version: uint32,
   indices: int32s,
 });
 
@@ -76,6 +92,11 @@ export const resultSchema = z.object({
   computeMs: z.number().nonnegative(),
   /** With a 16-bit wire: the gradient as 16-bit floats (packHalf), and `grad` is empty. */
   half: z.object({ codec: z.enum(['f16', 'bf16']), bytes: rawBytes }).optional(),
+  /**
+   * In a factored run: the node's rows of the first layer's factor (rows × its width), and `grad` holds the
+   * gradient past the first layer's weights only.
+   */
+  factor: float32s.optional(),
 });
 
 /** coordinator → worker: forward-only over rows [start, end) of a split, with the params of `step`. */
@@ -103,12 +124,31 @@ export const evalResultSchema = z.object({
   computeMs: z.number().nonnegative(),
 });
 
-/** coordinator → worker: the parameters (and batch-norm stats) to use from step `step` on. */
+/**
+ * coordinator → worker: the parameters (and batch-norm stats) to use from step `step` on; in a factored run
+ * also the optimizer state, as the worker applies the next steps itself.
+ */
 export const paramsSchema = z.object({
   kind: z.literal('params'),
   step: stepNumber,
   version: uint32,
   params: float32s,
+  stats: float32s,
+  optimizer: optimizerState.optional(),
+});
+
+/**
+ * coordinator → worker in a factored run: step `step - 1` as summed over its batch, `indices`. The worker
+ * forms the first layer's weight gradient from the batch's pixels and `factor` (batch × width), takes the rest
+ * from `grad` and `stats`, and applies the step as the coordinator does, so its parameters become those of
+ * `step` (core's FactorReplay).
+ */
+export const updateSchema = z.object({
+  kind: z.literal('update'),
+  step: stepNumber,
+  indices: int32s,
+  factor: float32s,
+  grad: float32s,
   stats: float32s,
 });
 
@@ -150,6 +190,7 @@ export const messageSchema = z.discriminatedUnion('kind', [
   evalTaskSchema,
   evalResultSchema,
   paramsSchema,
+  updateSchema,
   resyncSchema,
   heartbeatSchema,
   errorSchema,
@@ -170,6 +211,7 @@ export type Result = MessageOf<'result'>;
 export type EvalTask = MessageOf<'evalTask'>;
 export type EvalResult = MessageOf<'evalResult'>;
 export type Params = MessageOf<'params'>;
+export type Update = MessageOf<'update'>;
 export type Resync = MessageOf<'resync'>;
 export type Heartbeat = MessageOf<'heartbeat'>;
 export type ErrorMessage = MessageOf<'error'>;
@@ -195,6 +237,7 @@ export const COORDINATOR_KINDS = [
   'task',
   'evalTask',
   'params',
+  'update',
   'heartbeat',
   'error',
   'bye',

@@ -26,7 +26,7 @@ export const tinyConfig: TrainConfig = {
 
 /** One valid example of every message kind. */
 export const examples: Message[] = [
-  { kind: 'hello', protocol: 1, token: 'secret', backend: 'js', fingerprint: 'none', name: 'w1' },
+  { kind: 'hello', protocol: 2, token: 'secret', backend: 'js', fingerprint: 'none', name: 'w1' },
   {
     kind: 'welcome',
     workerId: 3,
@@ -43,7 +43,7 @@ export const examples: Message[] = [
   },
   { kind: 'refused', code: 'DESCENT_ERR_RUN_FULL', message: 'full' },
   { kind: 'ready' },
-  { kind: 'task', step: 4, shard: 1, end: 2, version: 9, indices: new Int32Array([5, 6, 7]) },
+  { kind: 'task', step: 4, shard: 1, end: 2, indices: new Int32Array([5, 6, 7]) },
   {
     kind: 'result',
     step: 4,
@@ -72,6 +72,14 @@ export const examples: Message[] = [
     computeMs: 1,
   },
   { kind: 'params', step: 5, version: 11, params: new Float32Array([1, 2]), stats: new Float32Array([3]) },
+  {
+    kind: 'update',
+    step: 6,
+    indices: new Int32Array([1, 2]),
+    factor: new Float32Array([0.5, -0.5]),
+    grad: new Float32Array([1]),
+    stats: new Float32Array(0),
+  },
   { kind: 'resync', step: 5 },
   { kind: 'heartbeat', at: 123 },
   { kind: 'error', code: 'DESCENT_ERR_BAD_FRAME', message: 'bad' },

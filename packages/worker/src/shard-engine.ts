@@ -2,13 +2,24 @@ import {
   type BackendName,
   buildNet,
   createBackend,
+  createOptimizer,
   type DataSplits,
+  FactorReplay,
   type Net,
+  type Optimizer,
+  type OptimizerState,
   ShardComputer,
   shardRanges,
   type TrainConfig,
 } from '@descent/core';
-import { type EvalResult, type EvalTask, paramVersion, type Result, type Task } from '@descent/protocol';
+import {
+  type EvalResult,
+  type EvalTask,
+  paramVersion,
+  type Result,
+  type Task,
+  type Update,
+} from '@descent/protocol';
 
 export interface ShardEngineOptions {
   readonly config: TrainConfig;
@@ -18,7 +29,12 @@ export interface ShardEngineOptions {
   readonly fullHashEvery: number;
   /** Rows per forward call in evaluation; training takes up to a whole batch in one call. */
   readonly evalChunkRows?: number;
+  /** Results leave the first layer's weight gradient as its factor, and `replay` applies updates (welcome). */
+  readonly factored?: boolean;
 }
+
+/** What `replay` did with an update: applied it, ignored it as already past, or found steps missing. */
+export type ReplayOutcome = 'applied' | 'stale' | 'behind';
 
 /** Rows per evaluation call by default: larger calls are no faster, and every row is buffer memory. */
 const EVAL_CHUNK_ROWS = 250;
@@ -35,16 +51,23 @@ export class ShardEngine {
   private readonly fullHashEvery: number;
   private currentStep = -1;
   private currentVersion = 0;
+  private readonly config: TrainConfig;
+  private readonly factored: boolean;
+  /** In a factored run, once needed: the worker's own optimizer and the replay that applies updates. */
+  private stepper: { optimizer: Optimizer; replay: FactorReplay } | null = null;
 
   constructor(options: ShardEngineOptions) {
     const { config } = options;
     const maxRows = Math.max(config.batch, options.evalChunkRows ?? EVAL_CHUNK_ROWS);
     this.net = buildNet(config.model, createBackend(options.backend), config.seed, maxRows);
+    this.config = config;
+    this.factored = options.factored === true;
     this.computer = new ShardComputer(
       this.net,
       options.data.train,
       config.seed,
       shardRanges(config.batch, config.shards),
+      this.factored,
     );
     this.data = options.data;
     this.fullHashEvery = options.fullHashEvery;
@@ -60,21 +83,62 @@ export class ShardEngine {
   }
 
   /**
-   * Copies in the parameters for `step` and returns whether they hash to `expected`; when they do not, the
-   * caller asks for a resync.
+   * Copies in the parameters for `step` (and in a factored run the optimizer state, when sent) and returns
+   * whether they hash to `expected`; when they do not, the caller asks for a resync.
    */
-  adopt(step: number, params: Float32Array, stats: Float32Array, expected: number): boolean {
+  adopt(
+    step: number,
+    params: Float32Array,
+    stats: Float32Array,
+    expected: number,
+    optimizer?: OptimizerState,
+  ): boolean {
     if (params.length !== this.net.params.length || stats.length !== this.net.stats.length) {
       throw new RangeError(
         `parameters of ${params.length}/${stats.length} values do not fit this net ` +
           `(${this.net.params.length} params, ${this.net.stats.length} stats)`,
       );
     }
+    if (optimizer !== undefined) this.replayer().optimizer.loadState(optimizer);
     this.net.params.set(params);
     this.net.stats.set(stats);
     this.currentStep = step;
     this.currentVersion = paramVersion(this.net.params, step, this.fullHashEvery);
     return this.currentVersion === expected;
+  }
+
+  /**
+   * Applies a factored update to the parameters held, as the coordinator applies it to its own, when it is
+   * the next step. Throws, changing nothing, for an update that does not fit this run.
+   */
+  replay(update: Update): ReplayOutcome {
+    const { replay, optimizer } = this.replayer();
+    if (update.step <= this.currentStep) return 'stale';
+    if (update.step !== this.currentStep + 1) return 'behind';
+    if (
+      update.factor.length !== replay.factor.length ||
+      update.grad.length !== replay.restLength ||
+      update.stats.length !== this.net.stats.length
+    ) {
+      throw new RangeError(
+        `an update of ${update.factor.length} factor, ${update.grad.length} gradient and ${update.stats.length} ` +
+          `stats values does not fit this run (${replay.factor.length}, ${replay.restLength}, ${this.net.stats.length})`,
+      );
+    }
+    replay.factor.set(update.factor);
+    replay.apply(optimizer, update.indices, update.grad, update.stats);
+    this.currentStep = update.step;
+    this.currentVersion = paramVersion(this.net.params, update.step, this.fullHashEvery);
+    return 'applied';
+  }
+
+  private replayer(): { optimizer: Optimizer; replay: FactorReplay } {
+    if (!this.factored) throw new RangeError('this run sends parameters, not factored updates');
+    this.stepper ??= {
+      optimizer: createOptimizer(this.config.optimizer, this.net.params.length, this.net.backend),
+      replay: new FactorReplay(this.net, this.data.train, this.computer.ranges),
+    };
+    return this.stepper;
   }
 
   /** The rows of the batch node [first, end) covers, or null when it is not a node of this run's tree. */
@@ -94,6 +158,7 @@ export class ShardEngine {
       version: this.currentVersion,
       grad: out.grad,
       stats: out.stats,
+      ...(out.factor ? { factor: out.factor } : {}),
       lossSum: out.lossSum,
       correct: out.correct,
       rows: out.rows,

@@ -139,9 +139,14 @@ export class WorkerSession {
         return;
       case 'params':
         if (!this.engine) return;
-        if (!this.engine.adopt(message.step, message.params, message.stats, message.version)) {
+        if (
+          !this.engine.adopt(message.step, message.params, message.stats, message.version, message.optimizer)
+        ) {
           this.send({ kind: 'resync', step: message.step });
         }
+        return;
+      case 'update':
+        if (this.engine?.replay(message) === 'behind') this.send({ kind: 'resync', step: message.step });
         return;
       case 'task':
         this.onTask(message);
@@ -253,8 +258,9 @@ export class WorkerSession {
       backend: welcome.backend,
       data,
       fullHashEvery: welcome.fullHashEvery,
+      factored: welcome.factored === true,
     });
-    if (!this.engine.adopt(welcome.step, welcome.params, welcome.stats, welcome.version)) {
+    if (!this.engine.adopt(welcome.step, welcome.params, welcome.stats, welcome.version, welcome.optimizer)) {
       this.send({ kind: 'resync', step: welcome.step });
     }
     const { straggler, trace } = this.options;

@@ -1,0 +1,136 @@
+import { type DataSplits, type Dataset, Rng, shardRanges, type TrainConfig } from '@descent/core';
+import type { Task, Update } from '@descent/protocol';
+import { describe, expect, it } from 'vitest';
+import { ShardEngine } from './shard-engine.js';
+
+function dataset(count: number, rng: Rng): Dataset {
+  const images = new Uint8Array(count * 16);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = rng.nextInt(10);
+    for (let p = 0; p < 16; p++) images[i * 16 + p] = rng.nextInt(4) === 0 ? 0 : rng.nextInt(256);
+  }
+  return { count, rows: 4, cols: 4, features: 16, classes: 10, images, labels };
+}
+
+const rng = new Rng(5);
+const data: DataSplits = {
+  train: dataset(60, rng),
+  test: dataset(20, rng),
+  fingerprint: 'x',
+  source: 'synthetic',
+};
+
+const config: TrainConfig = {
+  model: {
+    kind: 'mlp',
+    inputSize: 16,
+    hidden: [8],
+    outputSize: 10,
+    activation: 'relu',
+    init: 'he',
+    initStd: 0.01,
+    weightDecay: 0.001,
+    dropout: 0,
+    batchNorm: false,
+  },
+  optimizer: {
+    name: 'momentum',
+    lr: 0.1,
+    momentum: 0.9,
+    decayRate: 0.99,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+  },
+  batch: 12,
+  iters: 5,
+  shards: 4,
+  sampler: 'replacement',
+  seed: 7,
+  evalEvery: 0,
+};
+
+/** A factored engine holding the run's initial parameters as step 0. */
+function engine(): ShardEngine {
+  const e = new ShardEngine({ config, backend: 'js', data, fullHashEvery: 4, factored: true });
+  e.adopt(0, e.net.params.slice(), e.net.stats, 0);
+  return e;
+}
+
+/** Step `step`'s update, as a coordinator sums it from one worker's whole-batch node. */
+function updateFrom(source: ShardEngine, step: number): Update {
+  const indices = Int32Array.from({ length: config.batch }, (_, i) => (i * 7 + step * 5) % data.train.count);
+  const task: Task = { kind: 'task', step, shard: 0, end: config.shards, indices };
+  const result = source.compute(task);
+  return {
+    kind: 'update',
+    step: step + 1,
+    indices,
+    factor: result.factor!.slice(),
+    grad: result.grad.slice(),
+    stats: result.stats.slice(),
+  };
+}
+
+describe('ShardEngine in a factored run', () => {
+  it('leaves the first layer as its factor in results: rows × width, and the gradient past the weights', () => {
+    const e = engine();
+    const ranges = shardRanges(config.batch, config.shards);
+    const indices = Int32Array.from({ length: ranges[1].end }, (_, i) => i);
+    const result = e.compute({ kind: 'task', step: 0, shard: 0, end: 2, indices });
+    expect(result.factor?.length).toBe(ranges[1].end * 8);
+    expect(result.grad.length).toBe(e.net.params.length - 16 * 8);
+  });
+
+  it('applies the next step, ignores a past one and reports missing ones, holding the parameters a replay gives', () => {
+    const a = engine();
+    const b = engine();
+    const start = a.net.params.slice();
+    const first = updateFrom(a, 0);
+    expect(a.replay(first)).toBe('applied');
+    expect(b.replay(first)).toBe('applied');
+    expect(b.replay(first)).toBe('stale');
+    expect(Buffer.from(b.net.params.buffer, b.net.params.byteOffset, b.net.params.byteLength)).toEqual(
+      Buffer.from(a.net.params.buffer, a.net.params.byteOffset, a.net.params.byteLength),
+    );
+    expect(b.version).toBe(a.version);
+    expect(b.net.params).not.toEqual(start);
+    const third = { ...updateFrom(a, 2), step: 3 };
+    const before = b.net.params.slice();
+    expect(b.replay(third)).toBe('behind');
+    expect(b.step).toBe(1);
+    expect(b.net.params).toEqual(before);
+  });
+
+  it('takes the optimizer state a welcome or resync sends: momentum carries on from it', () => {
+    const fresh = engine();
+    const warmed = engine();
+    const start = fresh.net.params.slice();
+    const velocity = Float32Array.from(start, (_, i) => ((i % 7) - 3) / 64);
+    const update = updateFrom(engine(), 0);
+    fresh.adopt(0, start, new Float32Array(0), 0);
+    warmed.adopt(0, start, new Float32Array(0), 0, { scalars: {}, buffers: { v: velocity } });
+    fresh.replay(update);
+    warmed.replay(update);
+    // v ← 0.9·v − η·g and W ← W + v: the warmed step moves each weight 0.9·v further.
+    for (const i of [0, 5, 77, start.length - 1]) {
+      expect(warmed.net.params[i] - fresh.net.params[i]).toBeCloseTo(0.9 * velocity[i], 5);
+    }
+  });
+
+  it('refuses an update that does not fit the run and keeps its parameters', () => {
+    const e = engine();
+    const good = updateFrom(e, 0);
+    const before = e.net.params.slice();
+    expect(() => e.replay({ ...good, factor: new Float32Array(3) })).toThrow(/does not fit this run/);
+    expect(() => e.replay({ ...good, indices: new Int32Array(12).fill(60) })).toThrow(/outside/);
+    expect(e.net.params).toEqual(before);
+    expect(e.step).toBe(0);
+  });
+
+  it('refuses updates when the run sends parameters', () => {
+    const plain = new ShardEngine({ config, backend: 'js', data, fullHashEvery: 4 });
+    expect(() => plain.replay(updateFrom(engine(), 0))).toThrow(/sends parameters/);
+  });
+});
