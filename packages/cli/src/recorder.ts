@@ -17,6 +17,7 @@ export interface RunSummary {
   readonly trainStepsPerSecond: number;
   readonly trainSamplesPerSecond: number;
   readonly workers: number;
+  readonly exchange: 'factors' | 'params';
   readonly backend: BackendName;
   readonly paramsSha256: string;
   readonly shardsByWorker: Readonly<Record<string, number>>;
@@ -145,6 +146,7 @@ export class RunRecorder implements Observer {
       trainStepsPerSecond: result.stepsPerSecond,
       trainSamplesPerSecond: result.samplesPerSecond,
       workers: result.workers,
+      exchange: result.exchange,
       backend,
       paramsSha256: result.paramsSha256,
       shardsByWorker: result.shardsByWorker,

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseLinkModel } from '@descent/coordinator';
+import { EXCHANGES, parseLinkModel } from '@descent/coordinator';
 import { backendNames, loadMnist, packagedDataDir, writeDatasetCache } from '@descent/core';
 import { parseStraggler } from '@descent/worker';
 import type { Command } from '../command.js';
@@ -56,6 +56,12 @@ const spec = {
       default: '0',
     },
     wire: { type: 'string', value: 'f32,f16,bf16', help: 'gradient formats on the wire', default: 'f32' },
+    exchange: {
+      type: 'string',
+      value: 'auto|factors|params',
+      help: "what crosses the network each step, as `train --exchange` (the fitted model is of 'params' runs)",
+      default: 'auto',
+    },
     tta: {
       type: 'string',
       value: 'ACC',
@@ -129,6 +135,7 @@ export const benchScaleCommand: Command = {
         throw new UsageError(`--wire: '${w}' is not one of ${WIRES.join(', ')}`);
       return w as (typeof WIRES)[number];
     });
+    const exchange = choiceFlag(values, 'exchange', spec, EXCHANGES) ?? 'auto';
     const tta = numberFlag(values, 'tta', spec, { min: 0, max: 1 });
     const backend = choiceFlag(values, 'backend', spec, backendNames) ?? defaultBackend;
     const seed = numberFlag(values, 'seed', spec, { integer: true }) ?? 42;
@@ -180,6 +187,7 @@ export const benchScaleCommand: Command = {
                   backend,
                   backupShards,
                   wire,
+                  exchange,
                   seed,
                   dataDir,
                   ...(link ? { link } : {}),

@@ -4,6 +4,7 @@ import { backendNames, type Checkpoint, loadCheckpoint, loadMnist, type TrainCon
 import type { Command } from '../command.js';
 import { dashboardFlags } from '../dashboard-flags.js';
 import { UsageError } from '../errors.js';
+import { exchangeFlag, exchangeOption } from '../exchange-flag.js';
 import { readFlagFile } from '../flag-file.js';
 import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
 import { LiveDashboard } from '../live-dashboard.js';
@@ -21,6 +22,7 @@ const spec = {
     ...trainingFlags,
     ...dashboardFlags,
     ...reliabilityFlags,
+    ...exchangeFlag,
     host: {
       type: 'string',
       value: 'HOST',
@@ -80,6 +82,8 @@ export const coordinatorCommand: Command = {
     const token = readToken(tokenFile);
     const tls = readTls(stringFlag(values, 'tls-cert', spec), stringFlag(values, 'tls-key', spec));
     const resumeDir = stringFlag(values, 'resume', spec);
+    const reliability = reliabilityOptions(values, spec);
+    const exchange = exchangeOption(values, spec);
     let config: TrainConfig;
     let resume: Checkpoint | undefined;
     let dir: RunDirectory;
@@ -138,7 +142,8 @@ export const coordinatorCommand: Command = {
       checkpointEvery,
       resume,
       tls,
-      ...reliabilityOptions(values, spec),
+      ...reliability,
+      exchange,
     });
     await dashboard.start(coordinator);
     const tokenPart = token ? (tokenFile ? ` --token-file ${tokenFile}` : ' (with DESCENT_TOKEN set)') : '';

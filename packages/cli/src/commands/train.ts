@@ -11,6 +11,7 @@ import {
 import type { Command } from '../command.js';
 import { dashboardFlags } from '../dashboard-flags.js';
 import { RunError, UsageError } from '../errors.js';
+import { exchangeFlag, exchangeOption } from '../exchange-flag.js';
 import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
 import { LiveDashboard } from '../live-dashboard.js';
 import { LocalWorkers } from '../local-workers.js';
@@ -28,6 +29,7 @@ const spec = {
     ...trainingFlags,
     ...dashboardFlags,
     ...reliabilityFlags,
+    ...exchangeFlag,
     workers: {
       type: 'string',
       value: 'N',
@@ -66,6 +68,8 @@ export const trainCommand: Command = {
     const dataDir = stringFlag(values, 'data', spec);
     const checkpointEvery = numberFlag(values, 'checkpoint-every', spec, { integer: true, min: 0 }) ?? 1000;
     const resumeDir = stringFlag(values, 'resume', spec);
+    const reliability = reliabilityOptions(values, spec);
+    const exchange = exchangeOption(values, spec);
 
     let config: TrainConfig;
     let backend: BackendName;
@@ -127,7 +131,10 @@ export const trainCommand: Command = {
       checkpointDir: dir.checkpointDir,
       checkpointEvery,
       resume,
-      ...reliabilityOptions(values, spec),
+      ...reliability,
+      // In one process nothing crosses a network: the in-process worker adopts whole parameters for the cost of a
+      // copy, where factors would have it list the batch's pixels a second time.
+      exchange: workers === 0 && exchange === 'auto' ? 'params' : exchange,
     });
     await dashboard.start(coordinator);
     const local = workers > 0 ? new LocalWorkers(workers, { url: coordinator.url, backend, dataDir }) : null;

@@ -42,7 +42,10 @@ export function pointOf(o: RunOutcome, cores: number): ModelPoint {
   };
 }
 
-/** Fits one step model per net on the plain loopback runs (no straggler, no backups, float32). */
+/**
+ * Fits one step model per net on the plain loopback runs (no straggler, no backups, float32) that sent
+ * parameters: the model's terms (a gradient up and the parameters down per worker) describe that exchange.
+ */
 export function fitModels(outcomes: readonly RunOutcome[], cores: number): FittedModel[] {
   const plain = outcomes.filter(
     (o) =>
@@ -50,6 +53,7 @@ export function fitModels(outcomes: readonly RunOutcome[], cores: number): Fitte
       !o.config.straggler &&
       o.config.backupShards === 0 &&
       o.config.wire === 'f32' &&
+      o.exchange === 'params' &&
       !o.config.targetAcc,
   );
   const models = [...new Set(plain.map((o) => o.config.model))];

@@ -18,6 +18,7 @@ function conditions(o: RunOutcome): string {
     c.straggler ?? '',
     c.backupShards,
     c.wire,
+    c.exchange,
     c.targetAcc ?? '',
   ].join('|');
 }
@@ -48,6 +49,7 @@ export function toCsv(rows: readonly ScaleRow[]): string {
     'straggler',
     'backup_shards',
     'wire',
+    'exchange',
     'steps',
     'samples_per_s',
     'speedup',
@@ -71,6 +73,7 @@ export function toCsv(rows: readonly ScaleRow[]): string {
       c.straggler ?? '',
       c.backupShards,
       c.wire,
+      o.exchange,
       o.summary.steps,
       fixed(o.summary.samplesPerSecond, 1),
       fixed(speedup, 3),
@@ -122,6 +125,7 @@ export function toMarkdown(rows: readonly ScaleRow[]): string {
       c.straggler ? `straggler ${c.straggler}` : '',
       c.backupShards > 0 ? `backup ${c.backupShards}` : '',
       c.wire !== 'f32' ? c.wire : '',
+      o.exchange === 'factors' ? 'factors' : '',
     ]
       .filter(Boolean)
       .join(', ');

@@ -26,6 +26,8 @@ export interface RunOutcome {
   /** Time-to-accuracy runs: the training time (evaluation excluded) and step at which the target was met. */
   readonly reached: { readonly step: number; readonly trainSeconds: number; readonly testAcc: number } | null;
   readonly params: number;
+  /** What crossed the network each step. */
+  readonly exchange: 'factors' | 'params';
 }
 
 /**
@@ -65,6 +67,7 @@ export async function runOne(config: ScaleConfig): Promise<RunOutcome> {
     logger: silentLogger,
     backupShards: config.backupShards,
     gradWire: config.wire as GradWire,
+    exchange: config.exchange,
     ...(config.link ? { link: parseLinkModel(config.link) } : {}),
     observer: {
       onStep: (s) => {
@@ -103,6 +106,7 @@ export async function runOne(config: ScaleConfig): Promise<RunOutcome> {
     await coordinator.close();
   }
   await workers.stop();
+  const exchange = coordinator.exchange;
   if (trace && config.traceDir !== undefined) {
     trace.write(join(config.traceDir, 'coordinator.json'));
     mergeTraces(config.traceDir, join(config.traceDir, 'trace.json'));
@@ -119,6 +123,7 @@ export async function runOne(config: ScaleConfig): Promise<RunOutcome> {
     testAcc,
     reached,
     params,
+    exchange,
   };
 }
 

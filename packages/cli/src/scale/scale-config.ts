@@ -1,3 +1,5 @@
+import type { Exchange } from '@descent/coordinator';
+
 /** The nets a sweep compares: the seed's, and one with about 45 times its compute per sample. */
 export const SCALE_MODELS = {
   small: { hidden: [50], kind: 'two-layer', label: '784-50-10' },
@@ -22,6 +24,8 @@ export interface ScaleConfig {
   readonly straggler?: string;
   readonly backupShards: number;
   readonly wire: 'f32' | 'f16' | 'bf16';
+  /** The coordinator's `exchange` option; outcomes record what it resolved to. */
+  readonly exchange: Exchange;
   /** Time-to-accuracy: evaluate every this many steps and stop at `targetAcc` (test accuracy). */
   readonly evalEvery?: number;
   readonly targetAcc?: number;
@@ -41,5 +45,6 @@ export function configLabel(c: ScaleConfig): string {
   if (c.straggler) parts.push(`straggler${c.straggler}`);
   if (c.backupShards > 0) parts.push(`backup${c.backupShards}`);
   if (c.wire !== 'f32') parts.push(c.wire);
+  if (c.exchange !== 'auto') parts.push(c.exchange);
   return parts.join('-');
 }
