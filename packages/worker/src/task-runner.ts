@@ -1,5 +1,5 @@
-import { FramePool, type GradWire, packHalf, type Result, type Task } from '@descent/protocol';
-import type { ShardEngine } from './shard-engine.js';
+import { FramePool, type GradWire, packHalf, type Result, type Task, type Update } from '@descent/protocol';
+import type { ReplayOutcome, ShardEngine } from './shard-engine.js';
 import type { Straggler } from './straggler.js';
 import type { TraceRecorder } from './trace-recorder.js';
 
@@ -37,6 +37,19 @@ export class TaskRunner {
       this.scheduled = true;
       setImmediate(this.drain);
     }
+  }
+
+  /** Applies a factored run's update at once: tasks still queued are of the step it ends, and are skipped. */
+  update(update: Update): ReplayOutcome {
+    const t0 = performance.now();
+    const outcome = this.options.engine.replay(update);
+    const t1 = performance.now();
+    if (outcome === 'applied') {
+      this.options.trace?.span('wait', this.idleSince, t0);
+      this.options.trace?.span('replay', t0, t1, { step: update.step - 1 });
+      this.idleSince = t1;
+    }
+    return outcome;
   }
 
   private readonly drain = (): void => {

@@ -146,7 +146,7 @@ export class WorkerSession {
         }
         return;
       case 'update':
-        if (this.engine?.replay(message) === 'behind') this.send({ kind: 'resync', step: message.step });
+        if (this.runner?.update(message) === 'behind') this.send({ kind: 'resync', step: message.step });
         return;
       case 'task':
         this.onTask(message);
