@@ -526,7 +526,11 @@ export class Coordinator implements LinkListener {
           // (so they wait on no one's replay but their own): the workers compute them with the parameters the
           // update leads to, which the coordinator holds before any of their results can be read.
           this.broadcast(this.updateMessage(), 'socket');
-          if (plain(step + 1)) dispatched = dispatch(step + 1);
+          if (plain(step + 1)) {
+            dispatched = dispatch(step + 1);
+            // Awaited at the top of the next iteration; should an observer throw first, its failure is not unhandled.
+            dispatched.catch(() => undefined);
+          }
         }
         const outcome = this.state.update();
         const t3 = performance.now();

@@ -45,6 +45,8 @@ export class WorkerSession {
   private chunks: Uint8Array | null = null;
   private chunksIn = 0;
   private silence: NodeJS.Timeout | null = null;
+  /** Set from asking for the parameters after a missed update until they come: one request is enough. */
+  private resyncing = false;
   private ended = false;
   private resolveEnd!: (end: SessionEnd) => void;
   readonly done: Promise<SessionEnd>;
@@ -139,6 +141,7 @@ export class WorkerSession {
         return;
       case 'params':
         if (!this.engine) return;
+        this.resyncing = false;
         if (
           !this.engine.adopt(message.step, message.params, message.stats, message.version, message.optimizer)
         ) {
@@ -146,7 +149,10 @@ export class WorkerSession {
         }
         return;
       case 'update':
-        if (this.runner?.update(message) === 'behind') this.send({ kind: 'resync', step: message.step });
+        if (this.runner?.update(message) === 'behind' && !this.resyncing) {
+          this.resyncing = true;
+          this.send({ kind: 'resync', step: message.step });
+        }
         return;
       case 'task':
         this.onTask(message);
