@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@descent/core';
-import { type CoordinatorMessage, PROTOCOL_VERSION } from '@descent/protocol';
+import type { CoordinatorMessage } from '@descent/protocol';
 import { runWorker } from '@descent/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
@@ -36,15 +36,7 @@ async function trainWith(socketWorkers: number, extra: Partial<CoordinatorOption
 async function watched(extra: Partial<CoordinatorOptions>) {
   const c = cleanup.coordinator(await Coordinator.start({ config: tinyConfig(), data, ...quiet, ...extra }));
   const peer = cleanup.peer(new RawPeer(c.url));
-  await peer.open();
-  peer.send({
-    kind: 'hello',
-    protocol: PROTOCOL_VERSION,
-    backend: 'js',
-    fingerprint: data.fingerprint,
-    name: 'watcher',
-  });
-  const welcome = await peer.nextOf('welcome');
+  const welcome = await peer.join('watcher', data.fingerprint);
   const worker = runWorker({ url: c.url, data, name: 'w', signal: cleanup.abort(), ...quiet });
   const result = await c.run();
   await worker;

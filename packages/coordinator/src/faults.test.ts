@@ -1,4 +1,3 @@
-import { PROTOCOL_VERSION } from '@descent/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
 import type { CoordinatorEvent } from './observer.js';
@@ -31,15 +30,7 @@ async function withPeer(taskTimeoutMs: number) {
     }),
   );
   const peer = cleanup.peer(new RawPeer(c.url));
-  await peer.open();
-  peer.send({
-    kind: 'hello',
-    protocol: PROTOCOL_VERSION,
-    backend: 'js',
-    fingerprint: data.fingerprint,
-    name: 'flaky',
-  });
-  await peer.nextOf('welcome');
+  await peer.join('flaky', data.fingerprint);
   peer.send({ kind: 'ready' });
   return { c, peer, events };
 }

@@ -1,4 +1,4 @@
-import { encode, type Message, PROTOCOL_VERSION, type Result } from '@descent/protocol';
+import { encode, type Message, type Result } from '@descent/protocol';
 import { runWorker } from '@descent/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
@@ -43,15 +43,7 @@ describe('malformed input', () => {
       await Coordinator.start({ config: tinyConfig(), data, ...quiet, ...factored }),
     );
     const peer = cleanup.peer(new RawPeer(c.url));
-    await peer.open();
-    peer.send({
-      kind: 'hello',
-      protocol: PROTOCOL_VERSION,
-      backend: 'js',
-      fingerprint: data.fingerprint,
-      name: 'raw',
-    });
-    expect((await peer.next()).kind).toBe('welcome');
+    await peer.join('raw', data.fingerprint);
     for (const [, frame] of garbage) {
       peer.sendRaw(frame);
       const answer = await peer.nextOf('error');
@@ -80,15 +72,7 @@ describe('malformed input', () => {
       }),
     );
     const peer = cleanup.peer(new RawPeer(c.url));
-    await peer.open();
-    peer.send({
-      kind: 'hello',
-      protocol: PROTOCOL_VERSION,
-      backend: 'js',
-      fingerprint: data.fingerprint,
-      name: 'evil',
-    });
-    const welcome = await peer.nextOf('welcome');
+    const welcome = await peer.join('evil', data.fingerprint);
     peer.send({ kind: 'ready' });
     const run = c.run();
     const paramCount = welcome.params.length;

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@descent/core';
-import { PROTOCOL_VERSION } from '@descent/protocol';
 import { runWorker } from '@descent/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
@@ -15,15 +14,7 @@ afterEach(() => cleanup.run());
 
 async function joined(url: string, name: string): Promise<RawPeer> {
   const peer = cleanup.peer(new RawPeer(url));
-  await peer.open();
-  peer.send({
-    kind: 'hello',
-    protocol: PROTOCOL_VERSION,
-    backend: 'js',
-    fingerprint: data.fingerprint,
-    name,
-  });
-  await peer.nextOf('welcome');
+  await peer.join(name, data.fingerprint);
   peer.send({ kind: 'ready' });
   return peer;
 }

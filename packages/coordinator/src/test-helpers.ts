@@ -1,5 +1,13 @@
 import { type DataSplits, type Dataset, datasetFingerprint, Rng, type TrainConfig } from '@descent/core';
-import { COORDINATOR_KINDS, type CoordinatorMessage, decode, encode, type Message } from '@descent/protocol';
+import {
+  COORDINATOR_KINDS,
+  type CoordinatorMessage,
+  decode,
+  encode,
+  type Message,
+  PROTOCOL_VERSION,
+  type Welcome,
+} from '@descent/protocol';
 import WebSocket from 'ws';
 import type { Coordinator } from './coordinator.js';
 import { silentLogger } from './logger.js';
@@ -94,6 +102,13 @@ export class RawPeer {
 
   send(message: Message): void {
     this.socket.send(encode(message));
+  }
+
+  /** Opens the socket and says hello as a js worker holding the data set `fingerprint`; resolves with the welcome. */
+  async join(name: string, fingerprint: string): Promise<Welcome> {
+    await this.open();
+    this.send({ kind: 'hello', protocol: PROTOCOL_VERSION, backend: 'js', fingerprint, name });
+    return this.nextOf('welcome');
   }
 
   sendRaw(bytes: Uint8Array | string): void {

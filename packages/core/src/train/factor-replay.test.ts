@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../data/data-error.js';
-import type { Dataset } from '../data/dataset.js';
 import { MultiLayerNet } from '../nets/multi-layer-net.js';
 import type { Net } from '../nets/net.js';
 import { createOptimizer } from '../optim/create.js';
 import { expectBitwiseEqual } from '../optim/test-close.js';
-import { Rng } from '../rng.js';
 import type { Backend } from '../tensor/backend.js';
 import { JsBackend } from '../tensor/js-backend.js';
 import { WasmBackend } from '../tensor/wasm-backend.js';
@@ -16,19 +14,7 @@ import { FactorReplay, FactorReplayError } from './factor-replay.js';
 import { ShardComputer, ShardComputerError } from './shard-computer.js';
 import { treeNodes } from './shard-tree.js';
 import { shardRanges } from './shards.js';
-import { smallNet, syntheticDataset } from './test-fixtures.js';
-
-function imageSet(count: number, features: number, density: number, seed: number): Dataset {
-  const rng = new Rng(seed);
-  const images = new Uint8Array(count * features);
-  const labels = new Uint8Array(count);
-  for (let n = 0; n < count; n++) {
-    labels[n] = rng.nextInt(10);
-    for (let j = 0; j < features; j++)
-      if (rng.nextFloat() < density) images[n * features + j] = 1 + rng.nextInt(255);
-  }
-  return { count, rows: 1, cols: features, features, classes: 10, images, labels };
-}
+import { imageSet, smallNet, syntheticDataset } from './test-fixtures.js';
 
 const backends: [string, () => Backend][] = [
   ['js', () => new JsBackend()],

@@ -45,3 +45,16 @@ export function smallNet(options: SmallNetOptions = {}): MultiLayerNet {
     maxRows: options.maxRows ?? 16,
   });
 }
+
+/** MNIST-like images: `density` of the pixels lit, the rest exactly zero; 10 classes. */
+export function imageSet(count: number, features: number, density: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const images = new Uint8Array(count * features);
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    labels[n] = rng.nextInt(10);
+    for (let j = 0; j < features; j++)
+      if (rng.nextFloat() < density) images[n * features + j] = 1 + rng.nextInt(255);
+  }
+  return { count, rows: 1, cols: features, features, classes: 10, images, labels };
+}
