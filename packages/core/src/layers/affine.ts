@@ -103,21 +103,21 @@ export class Affine implements Layer {
     weights = true,
   ): void {
     checkBackwardRows('Affine', rows, this.rows);
-    if (weights) {
-      if (this.x === null) this.backend.gemmTNTreePixels(this.pixels!, dout, this.dW, bounds, segments);
-      else
-        this.backend.gemmTNTree(
-          this.inputSize,
-          this.outputSize,
-          rows,
-          this.x,
-          dout,
-          this.dW,
-          bounds,
-          segments,
-        );
-    }
+    if (weights) this.weightGradientSegmented(dout, rows, bounds, segments);
     this.backend.sumRowsTree(dout, this.outputSize, this.db, bounds, segments);
+  }
+
+  private weightGradientSegmented(
+    dout: Float32Array,
+    rows: number,
+    bounds: Int32Array,
+    segments: number,
+  ): void {
+    if (this.x === null) {
+      this.backend.gemmTNTreePixels(this.pixels!, dout, this.dW, bounds, segments);
+    } else {
+      this.backend.gemmTNTree(this.inputSize, this.outputSize, rows, this.x, dout, this.dW, bounds, segments);
+    }
   }
 
   /** The parameter gradients alone (dW, db), for a first layer whose dx nobody needs. */

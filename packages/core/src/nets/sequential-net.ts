@@ -155,8 +155,7 @@ export class SequentialNet implements Net {
     bounds: Int32Array,
     segments: number,
   ): ShardOutcome {
-    const { lossSum, correct } = this.segmentedPass(pixels, labels, rows, bounds, segments, true);
-    return { lossSum, correct };
+    return this.segmentedPass(pixels, labels, rows, bounds, segments, true).outcome;
   }
 
   gradientFactored(
@@ -169,7 +168,8 @@ export class SequentialNet implements Net {
     if (this.factors === null) {
       throw new Error("gradientFactored: this net's first-layer gradient cannot be left as factors");
     }
-    return this.segmentedPass(pixels, labels, rows, bounds, segments, false);
+    const { outcome, dout } = this.segmentedPass(pixels, labels, rows, bounds, segments, false);
+    return { ...outcome, factor: dout.subarray(0, rows * this.factors.width) };
   }
 
   private segmentedPass(
@@ -179,7 +179,7 @@ export class SequentialNet implements Net {
     bounds: Int32Array,
     segments: number,
     firstWeights: boolean,
-  ): FactoredOutcome {
+  ): { outcome: ShardOutcome; dout: Float32Array } {
     const segmented = this.segmented;
     if (segmented === null) {
       throw new Error(
@@ -195,7 +195,7 @@ export class SequentialNet implements Net {
       dout = segmented.rest[i](dout, rows, bounds, segments);
     }
     segmented.first.backwardParamsSegmented(dout, rows, bounds, segments, firstWeights);
-    return { lossSum, correct, factor: dout.subarray(0, rows * segmented.first.outputSize) };
+    return { outcome: { lossSum, correct }, dout };
   }
 
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome {
