@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunDirectory } from './run-dir.js';
 
@@ -36,5 +37,15 @@ describe('RunDirectory', () => {
     await dir.close();
     const lines = readFileSync(join(dir.path, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).step)).toEqual([0, 1]);
+  });
+
+  it('writes pending metrics lines within a quarter second, without waiting for close', async () => {
+    const dir = RunDirectory.create(root(), 'live');
+    dir.appendMetric({ type: 'event', event: 'ready' });
+    const file = join(dir.path, 'metrics.jsonl');
+    for (let waited = 0; waited < 2000 && !existsSync(file); waited += 50) await sleep(50);
+    await sleep(100);
+    expect(readFileSync(file, 'utf8')).toBe('{"type":"event","event":"ready"}\n');
+    await dir.close();
   });
 });
