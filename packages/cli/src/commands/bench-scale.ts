@@ -9,8 +9,8 @@ import { UsageError } from '../errors.js';
 import { choiceFlag, numberFlag, sizesFlag, stringFlag } from '../flags.js';
 import { backendFlag, defaultBackend } from '../options.js';
 import { writeScaleFigures } from '../scale/figures.js';
-import { fitModels, predict } from '../scale/predictions.js';
-import { compareWithOneWorker, toCsv, toMarkdown } from '../scale/report.js';
+import { type FittedModel, fitModels, predict } from '../scale/predictions.js';
+import { compareWithOneWorker, type ScaleRow, toCsv, toMarkdown } from '../scale/report.js';
 import { configLabel, SCALE_MODELS, type ScaleConfig, type ScaleModel } from '../scale/scale-config.js';
 import { runSweep } from '../scale/sweep.js';
 
@@ -248,6 +248,11 @@ export const benchScaleCommand: Command = {
           `Model fit, ${SCALE_MODELS[f.model].label} (${f.points} runs): mean error ${(f.fitError.mean * 100).toFixed(1)} %, largest ${(f.fitError.max * 100).toFixed(1)} %; ` +
           `c ${f.coefficients.c.toExponential(3)} ms/sample, h ${f.coefficients.h.toFixed(3)} ms/result on a worker, g ${f.coefficients.g.toFixed(3)} ms/result, b ${f.coefficients.b.toFixed(3)} ms/worker, o ${f.coefficients.o.toFixed(3)} ms/step\n`,
       ),
+      ...unfitted(rows, fitted).map(
+        (m) =>
+          `No model fit for ${SCALE_MODELS[m].label}: its runs sent factors, and the model is of runs that send ` +
+          'parameters (add a sweep with --exchange params).\n',
+      ),
       predictions.length > 0 ? '## Predicted efficiency, one worker per machine, S = workers\n' : '',
       predictions.length > 0 ? predictionTable(predictions) : '',
     ].join('\n');
@@ -283,4 +288,10 @@ function backupsFlag(text: string | undefined): number[] {
   if (out.some((n) => !Number.isInteger(n) || n < 0))
     throw new UsageError(`--backup-shards must be whole numbers ≥ 0 separated by commas, got '${text}'`);
   return out.length > 0 ? out : [0];
+}
+
+/** Nets measured with factors only, which the step model (of runs sending parameters) cannot be fitted to. */
+function unfitted(rows: readonly ScaleRow[], fitted: readonly FittedModel[]): ScaleModel[] {
+  const sentFactors = rows.filter((r) => r.outcome.exchange === 'factors').map((r) => r.outcome.config.model);
+  return [...new Set(sentFactors)].filter((m) => !fitted.some((f) => f.model === m));
 }
