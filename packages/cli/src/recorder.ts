@@ -106,6 +106,7 @@ export class RunRecorder implements Observer {
 
   onEvent(e: CoordinatorEvent): void {
     this.dir.appendMetric({ time: new Date().toISOString(), ...e, event: e.type, type: 'event' });
+    if (e.type === 'checkpoint') this.dir.flushMetrics();
     const say = (text: string) => this.progress.aside(() => process.stderr.write(`${text}\n`));
     switch (e.type) {
       case 'lost':
@@ -154,7 +155,7 @@ export class RunRecorder implements Observer {
       peakRssMb: peakRssMb(),
       ...(workerPeakRssMb !== undefined ? { workerPeakRssMb } : {}),
     };
-    await this.dir.close();
+    this.dir.close();
     this.dir.writeJson('summary.json', summary);
     await this.writeFigures();
     return summary;
