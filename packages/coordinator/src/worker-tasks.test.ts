@@ -1,6 +1,13 @@
 import { buildNet, createBackend } from '@descent/core';
-import { decode, encode, WORKER_KINDS, type WorkerMessage } from '@descent/protocol';
-import { runWorker } from '@descent/worker';
+import {
+  decode,
+  encode,
+  paramVersion,
+  type Update,
+  WORKER_KINDS,
+  type WorkerMessage,
+} from '@descent/protocol';
+import { runWorker, ShardEngine } from '@descent/worker';
 import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { quiet, tinyConfig, tinyData } from './test-helpers.js';
@@ -57,5 +64,80 @@ describe('a worker given a malformed task', () => {
     ]);
     const results = seen.filter((m) => m.kind === 'result');
     expect(results).toMatchObject([{ shard: 2, end: 4, rows: 6 }]);
+  });
+});
+
+describe('a worker in a factored run that missed updates', () => {
+  it('asks for the parameters once, takes them with the optimizer state, and follows the updates after them', async () => {
+    const config = tinyConfig({ batch: 12, shards: 4 });
+    const data = tinyData();
+    const net = buildNet(config.model, createBackend('js'), config.seed, 1);
+    const optimizer = { scalars: {}, buffers: { v: new Float32Array(net.params.length).fill(0.001) } };
+    const update = (step: number): Update => ({
+      kind: 'update',
+      step,
+      indices: Int32Array.from({ length: 12 }, (_, i) => (i * 7 + step) % data.train.count),
+      factor: new Float32Array(12 * 12).fill(0.01),
+      grad: new Float32Array(net.params.length - 16 * 12).fill(0.02),
+      stats: new Float32Array(0),
+    });
+    // What the worker should hold: the parameters of step 4 and the optimizer state, then update 5 applied.
+    const mirror = new ShardEngine({ config, backend: 'js', data, fullHashEvery: 1, factored: true });
+    mirror.adopt(4, net.params, net.stats, 0, optimizer);
+    mirror.replay(update(5));
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const { port } = server.address() as { port: number };
+    const seen: WorkerMessage[] = [];
+    const abort = new AbortController();
+    server.on('connection', (socket) => {
+      socket.on('message', (frame) => {
+        const out = decode(frame, { accept: WORKER_KINDS });
+        if (!out.ok) throw out.error;
+        seen.push(out.message);
+        const m = out.message;
+        if (m.kind === 'hello') {
+          socket.send(
+            encode({
+              kind: 'welcome',
+              workerId: 1,
+              config,
+              backend: 'js',
+              step: 0,
+              version: paramVersion(net.params, 0, 1),
+              fullHashEvery: 1,
+              params: net.params,
+              stats: net.stats,
+              fingerprint: data.fingerprint,
+              datasetOffered: false,
+              heartbeatMs: 60_000,
+              factored: true,
+              optimizer,
+            }),
+          );
+        }
+        // Steps 3 and 4 skip ahead of the worker's step 0: it is behind.
+        if (m.kind === 'ready') for (const step of [3, 4]) socket.send(encode(update(step)));
+        if (m.kind === 'resync') {
+          socket.send(
+            encode({
+              kind: 'params',
+              step: 4,
+              version: paramVersion(net.params, 4, 1),
+              params: net.params,
+              stats: net.stats,
+              optimizer,
+            }),
+          );
+          socket.send(encode(update(5)));
+          socket.send(encode({ kind: 'task', step: 5, shard: 0, end: 4, indices: update(5).indices }));
+        }
+        if (m.kind === 'result') abort.abort();
+      });
+    });
+    await runWorker({ url: `ws://127.0.0.1:${port}`, data, signal: abort.signal, ...quiet });
+    server.close();
+    expect(seen.filter((m) => m.kind === 'resync')).toEqual([{ kind: 'resync', step: 3 }]);
+    expect(seen.filter((m) => m.kind === 'result')).toMatchObject([{ step: 5, version: mirror.version }]);
   });
 });
