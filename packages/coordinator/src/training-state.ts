@@ -42,7 +42,7 @@ export function resolveExchange(
       : wire !== 'f32'
         ? `the ${wire} wire carries single shards, rounded`
         : null;
-  if (obstacle !== null || layout === null) {
+  if (layout === null || obstacle !== null) {
     if (exchange === 'auto') return 'params';
     throw new CoordinatorError(
       CoordinatorErrorCode.badOption,

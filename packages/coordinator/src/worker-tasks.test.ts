@@ -2,8 +2,10 @@ import { buildNet, createBackend } from '@descent/core';
 import {
   decode,
   encode,
+  type Message,
   paramVersion,
   type Update,
+  type Welcome,
   WORKER_KINDS,
   type WorkerMessage,
 } from '@descent/protocol';
@@ -12,51 +14,65 @@ import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { quiet, tinyConfig, tinyData } from './test-helpers.js';
 
+const config = tinyConfig({ batch: 12, shards: 4 });
+const data = tinyData();
+
+/**
+ * A coordinator played by hand: welcomes one worker (`welcome` adds to or overrides the fields), passes every
+ * message it sends to `answer`, and stops the worker at its first result. Resolves with all it sent.
+ */
+async function withFakeCoordinator(
+  welcome: Partial<Welcome>,
+  answer: (message: WorkerMessage, send: (message: Message) => void) => void,
+): Promise<WorkerMessage[]> {
+  const net = buildNet(config.model, createBackend('js'), config.seed, 1);
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as { port: number };
+  const seen: WorkerMessage[] = [];
+  const abort = new AbortController();
+  server.on('connection', (socket) => {
+    const send = (message: Message) => socket.send(encode(message));
+    socket.on('message', (frame) => {
+      const out = decode(frame, { accept: WORKER_KINDS });
+      if (!out.ok) throw out.error;
+      seen.push(out.message);
+      if (out.message.kind === 'hello') {
+        send({
+          kind: 'welcome',
+          workerId: 1,
+          config,
+          backend: 'js',
+          step: 0,
+          version: 0,
+          fullHashEvery: 1,
+          params: net.params,
+          stats: net.stats,
+          fingerprint: data.fingerprint,
+          datasetOffered: false,
+          heartbeatMs: 60_000,
+          ...welcome,
+        });
+      }
+      answer(out.message, send);
+      if (out.message.kind === 'result') abort.abort();
+    });
+  });
+  await runWorker({ url: `ws://127.0.0.1:${port}`, data, signal: abort.signal, ...quiet });
+  server.close();
+  return seen;
+}
+
 describe('a worker given a malformed task', () => {
   it('answers a range of shards that is not a tree node, or indices that do not fit it, with an error and keeps computing', async () => {
-    const config = tinyConfig({ batch: 12, shards: 4 });
-    const data = tinyData();
-    const net = buildNet(config.model, createBackend('js'), config.seed, 1);
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    const { port } = server.address() as { port: number };
-    const seen: WorkerMessage[] = [];
-    const abort = new AbortController();
-    server.on('connection', (socket) => {
-      socket.on('message', (frame) => {
-        const out = decode(frame, { accept: WORKER_KINDS });
-        if (!out.ok) throw out.error;
-        seen.push(out.message);
-        if (out.message.kind === 'hello') {
-          socket.send(
-            encode({
-              kind: 'welcome',
-              workerId: 1,
-              config,
-              backend: 'js',
-              step: 0,
-              version: 0,
-              fullHashEvery: 1,
-              params: net.params,
-              stats: net.stats,
-              fingerprint: data.fingerprint,
-              datasetOffered: false,
-              heartbeatMs: 60_000,
-            }),
-          );
-        }
-        if (out.message.kind === 'ready') {
-          const indices = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
-          const task = { kind: 'task', step: 0 } as const;
-          socket.send(encode({ ...task, shard: 1, end: 3, indices: indices(6) }));
-          socket.send(encode({ ...task, shard: 0, end: 2, indices: indices(5) }));
-          socket.send(encode({ ...task, shard: 2, end: 4, indices: indices(6) }));
-        }
-        if (out.message.kind === 'result') abort.abort();
-      });
+    const seen = await withFakeCoordinator({}, (m, send) => {
+      if (m.kind !== 'ready') return;
+      const indices = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+      const task = { kind: 'task', step: 0 } as const;
+      send({ ...task, shard: 1, end: 3, indices: indices(6) });
+      send({ ...task, shard: 0, end: 2, indices: indices(5) });
+      send({ ...task, shard: 2, end: 4, indices: indices(6) });
     });
-    await runWorker({ url: `ws://127.0.0.1:${port}`, data, signal: abort.signal, ...quiet });
-    server.close();
     const errors = seen.flatMap((m) => (m.kind === 'error' ? [m.message] : []));
     expect(errors).toEqual([
       expect.stringContaining('not a node'),
@@ -69,8 +85,6 @@ describe('a worker given a malformed task', () => {
 
 describe('a worker in a factored run that missed updates', () => {
   it('asks for the parameters once, takes them with the optimizer state, and follows the updates after them', async () => {
-    const config = tinyConfig({ batch: 12, shards: 4 });
-    const data = tinyData();
     const net = buildNet(config.model, createBackend('js'), config.seed, 1);
     const optimizer = { scalars: {}, buffers: { v: new Float32Array(net.params.length).fill(0.001) } };
     const update = (step: number): Update => ({
@@ -85,58 +99,17 @@ describe('a worker in a factored run that missed updates', () => {
     const mirror = new ShardEngine({ config, backend: 'js', data, fullHashEvery: 1, factored: true });
     mirror.adopt(4, net.params, net.stats, 0, optimizer);
     mirror.replay(update(5));
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    const { port } = server.address() as { port: number };
-    const seen: WorkerMessage[] = [];
-    const abort = new AbortController();
-    server.on('connection', (socket) => {
-      socket.on('message', (frame) => {
-        const out = decode(frame, { accept: WORKER_KINDS });
-        if (!out.ok) throw out.error;
-        seen.push(out.message);
-        const m = out.message;
-        if (m.kind === 'hello') {
-          socket.send(
-            encode({
-              kind: 'welcome',
-              workerId: 1,
-              config,
-              backend: 'js',
-              step: 0,
-              version: paramVersion(net.params, 0, 1),
-              fullHashEvery: 1,
-              params: net.params,
-              stats: net.stats,
-              fingerprint: data.fingerprint,
-              datasetOffered: false,
-              heartbeatMs: 60_000,
-              factored: true,
-              optimizer,
-            }),
-          );
-        }
-        // Steps 3 and 4 skip ahead of the worker's step 0: it is behind.
-        if (m.kind === 'ready') for (const step of [3, 4]) socket.send(encode(update(step)));
-        if (m.kind === 'resync') {
-          socket.send(
-            encode({
-              kind: 'params',
-              step: 4,
-              version: paramVersion(net.params, 4, 1),
-              params: net.params,
-              stats: net.stats,
-              optimizer,
-            }),
-          );
-          socket.send(encode(update(5)));
-          socket.send(encode({ kind: 'task', step: 5, shard: 0, end: 4, indices: update(5).indices }));
-        }
-        if (m.kind === 'result') abort.abort();
-      });
+    const welcome = { version: paramVersion(net.params, 0, 1), factored: true, optimizer };
+    const seen = await withFakeCoordinator(welcome, (m, send) => {
+      // Steps 3 and 4 skip ahead of the worker's step 0: it is behind.
+      if (m.kind === 'ready') for (const step of [3, 4]) send(update(step));
+      if (m.kind === 'resync') {
+        const version = paramVersion(net.params, 4, 1);
+        send({ kind: 'params', step: 4, version, params: net.params, stats: net.stats, optimizer });
+        send(update(5));
+        send({ kind: 'task', step: 5, shard: 0, end: 4, indices: update(5).indices });
+      }
     });
-    await runWorker({ url: `ws://127.0.0.1:${port}`, data, signal: abort.signal, ...quiet });
-    server.close();
     expect(seen.filter((m) => m.kind === 'resync')).toEqual([{ kind: 'resync', step: 3 }]);
     expect(seen.filter((m) => m.kind === 'result')).toMatchObject([{ step: 5, version: mirror.version }]);
   });

@@ -5,6 +5,7 @@ import { count, finite, float32s, int32s, rawBytes, shortText, stepNumber, uint3
 import { GRAD_WIRES } from './half-floats.js';
 
 const backend = z.enum(['js', 'wasm']);
+const split = z.enum(['train', 'test']);
 
 /** An optimizer's state (core's OptimizerState): what a worker that applies steps itself must start from. */
 const optimizerState = z.object({
@@ -15,7 +16,6 @@ const optimizerState = z.object({
     message: 'at most 16 optimizer buffers',
   }),
 });
-const split = z.enum(['train', 'test']);
 
 /** worker → coordinator, first message. `fingerprint` is 'none' when the worker asks for the data. */
 export const helloSchema = z.object({
