@@ -43,7 +43,7 @@ function worthSkipping(n: i32, k: i32, a: usize, total: i32): bool {
 
 /** Bytes of scratch `gemmTNTree` needs. */
 export function gemmTNTreeScratchBytes(m: i32, n: i32, k: i32, segments: i32): i32 {
-  return max(sparseTreeScratchBytes(m, n, k, segments), denseTreeScratchBytes(m, n, segments));
+  return max(sparseTreeScratchBytes(m, n, segments), denseTreeScratchBytes(m, n, segments));
 }
 
 /**
@@ -56,7 +56,7 @@ export function gemmTNTree(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize,
     memory.fill(c, 0, <usize>m * <usize>n * 4);
     return;
   }
-  if (worthSkipping(n, k, a, m * k)) sparseGemmTNTree(m, n, k, a, b, c, bounds, segments, scratch);
+  if (worthSkipping(n, k, a, m * k)) sparseGemmTNTree(m, n, a, b, c, bounds, segments, scratch);
   else denseGemmTNTree(m, n, a, b, c, bounds, 0, segments, scratch);
 }
 

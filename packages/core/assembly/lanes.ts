@@ -4,9 +4,9 @@
 /** Stores the first `lanes` (1–3) lanes of `v` at `ptr`. */
 @inline
 export function storeLanes(ptr: usize, v: v128, lanes: i32): void {
-  v128.store32_lane(ptr, v, 0);
-  if (lanes > 1) v128.store32_lane(ptr, v, 1, 4);
-  if (lanes > 2) v128.store32_lane(ptr, v, 2, 8);
+  if (lanes == 1) v128.store32_lane(ptr, v, 0);
+  else v128.store64_lane(ptr, v, 0);
+  if (lanes == 3) v128.store32_lane(ptr, v, 2, 8);
 }
 
 /** The starting value of an accumulator: what C holds when accumulating, else zeros. */

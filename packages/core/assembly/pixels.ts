@@ -1,41 +1,29 @@
 // The first layer from pixel bytes. A batch's nonzero pixels are listed once a step (listPixels); its forward
-// (gemmPixels) gathers weight rows row by row from that list, and its weight gradient (gemmTNTreePixels) deals
-// the same entries into per-pixel lists, so the ~80% zero pixels are found once instead of once per product.
+// (gemmPixels) gathers weight rows row by row from that list, and its weight gradient (gemmTNTreePixels)
+// scatters from the same entries, so the ~80% zero pixels are found once instead of once per product.
 // A byte p stands for the float32 p / 255 (as unitBytes writes it), so the results have the bits of the
 // float kernels on unitBytes' output.
 //
 // A list of rows × cols bytes with room for `capacity` entries lies at `list` as
 //   rowStarts  i32[maxRows + 1]   row r's entries are [rowStarts[r], rowStarts[r + 1])
-//   colCounts  i32[cols]          entries per pixel column
 //   units      f32[256]           byte → byte / 255
 //   entries    (u32 col·ld, f32 value)[capacity], in row order and within a row in column order
-//   entryCols  u16[capacity]      each entry's column
-import { gatherRow } from './sparse';
-import { align16, treeFromLists, treeWorkBytes } from './tree';
+import { gatherRow, scatterRow } from './sparse';
+import { align16, closeSegment, scatterSum, scatterTreeScratchBytes } from './tree';
 
 @inline
-function colCountsAt(list: usize, maxRows: i32): usize {
+function unitsAt(list: usize, maxRows: i32): usize {
   return list + align16(<usize>(maxRows + 1) << 2);
 }
 
 @inline
-function unitsAt(list: usize, maxRows: i32, cols: i32): usize {
-  return colCountsAt(list, maxRows) + align16(<usize>cols << 2);
+function entriesAt(list: usize, maxRows: i32): usize {
+  return unitsAt(list, maxRows) + 1024;
 }
 
-@inline
-function entriesAt(list: usize, maxRows: i32, cols: i32): usize {
-  return unitsAt(list, maxRows, cols) + 1024;
-}
-
-@inline
-function entryColsAt(list: usize, maxRows: i32, cols: i32, capacity: i32): usize {
-  return entriesAt(list, maxRows, cols) + align16(<usize>capacity << 3);
-}
-
-/** Bytes of a pixel list for up to maxRows rows of cols bytes with room for `capacity` nonzeros. */
-export function pixelListBytes(maxRows: i32, cols: i32, capacity: i32): i32 {
-  return <i32>(entryColsAt(0, maxRows, cols, capacity) + align16(<usize>capacity << 1));
+/** Bytes of a pixel list for up to maxRows rows with room for `capacity` nonzeros. */
+export function pixelListBytes(maxRows: i32, capacity: i32): i32 {
+  return <i32>(entriesAt(0, maxRows) + align16(<usize>capacity << 3));
 }
 
 /**
@@ -44,12 +32,9 @@ export function pixelListBytes(maxRows: i32, cols: i32, capacity: i32): i32 {
  * usable is written then; the caller grows the list and lists again).
  */
 export function listPixels(rows: i32, cols: i32, a: usize, ld: usize, list: usize, maxRows: i32, capacity: i32): i32 {
-  const colCounts = colCountsAt(list, maxRows);
-  const units = unitsAt(list, maxRows, cols);
-  const entries = entriesAt(list, maxRows, cols);
-  const entryCols = entryColsAt(list, maxRows, cols, capacity);
+  const units = unitsAt(list, maxRows);
+  const entries = entriesAt(list, maxRows);
   for (let p = 0; p < 256; p++) store<f32>(units + (<usize>p << 2), <f32>p / 255);
-  memory.fill(colCounts, 0, <usize>cols << 2);
   const zero = i8x16.splat(0);
   let count = 0;
   for (let r = 0; r < rows; r++) {
@@ -60,14 +45,14 @@ export function listPixels(rows: i32, cols: i32, a: usize, ld: usize, list: usiz
     for (; j + 16 <= cols; j += 16) {
       let mask = i8x16.bitmask(i8x16.ne(v128.load(row + <usize>j), zero));
       while (mask != 0) {
-        append(j + ctz(mask), row, ld, units, colCounts, entries, entryCols, count);
+        append(j + ctz(mask), row, ld, units, entries, count);
         count++;
         mask &= mask - 1;
       }
     }
     for (; j < cols; j++) {
       if (load<u8>(row + <usize>j) != 0) {
-        append(j, row, ld, units, colCounts, entries, entryCols, count);
+        append(j, row, ld, units, entries, count);
         count++;
       }
     }
@@ -77,19 +62,16 @@ export function listPixels(rows: i32, cols: i32, a: usize, ld: usize, list: usiz
 }
 
 @inline
-function append(col: i32, row: usize, ld: usize, units: usize, colCounts: usize, entries: usize, entryCols: usize, at: i32): void {
+function append(col: i32, row: usize, ld: usize, units: usize, entries: usize, at: i32): void {
   const e = entries + (<usize>at << 3);
   store<u32>(e, <u32>(<usize>col * ld));
   store<f32>(e, load<f32>(units + (<usize>load<u8>(row + <usize>col) << 2)), 4);
-  store<u16>(entryCols + (<usize>at << 1), <u16>col);
-  const slot = colCounts + (<usize>col << 2);
-  store<i32>(slot, load<i32>(slot) + 1);
 }
 
 /** C(rows × n) = (A / 255)·B from the list of A (listed with ld = n·4), B cols × n. */
-export function gemmPixels(rows: i32, n: i32, cols: i32, list: usize, maxRows: i32, b: usize, c: usize): void {
+export function gemmPixels(rows: i32, n: i32, list: usize, maxRows: i32, b: usize, c: usize): void {
   const ld = <usize>n << 2;
-  const entries = entriesAt(list, maxRows, cols);
+  const entries = entriesAt(list, maxRows);
   for (let r = 0; r < rows; r++) {
     const first = load<i32>(list + (<usize>r << 2));
     const count = load<i32>(list + (<usize>(r + 1) << 2)) - first;
@@ -99,59 +81,31 @@ export function gemmPixels(rows: i32, n: i32, cols: i32, list: usize, maxRows: i
   }
 }
 
-/** Bytes of scratch gemmTNTreePixels needs for `total` listed entries. */
-export function gemmTNTreePixelsScratchBytes(cols: i32, n: i32, total: i32, segments: i32): i32 {
-  return <i32>(align16(<usize>cols << 2) + align16(<usize>total << 3) + treeWorkBytes(n, segments));
+/** Bytes of scratch gemmTNTreePixels needs. */
+export function gemmTNTreePixelsScratchBytes(cols: i32, n: i32, segments: i32): i32 {
+  return <i32>scatterTreeScratchBytes(cols, n, segments);
 }
 
 /**
- * C(cols × n) = Aᵀ·B tree-summed over the segments at `bounds`, A = (listed bytes) / 255 with `rows` rows and
- * B rows × n: the first layer's weight gradient. The list's entries are dealt into per-column lists in row
- * order (a counting sort over colCounts), and each C row is built from its column's list (see tree.ts).
+ * C(cols × n) = Aᵀ·B tree-summed over the segments at `bounds`, A = (listed bytes) / 255 and B rows × n:
+ * the first layer's weight gradient. Each listed row scatters its row of B into its segment's sum (a
+ * scatter tree, see tree.ts).
  */
-export function gemmTNTreePixels(
-  cols: i32,
-  n: i32,
-  rows: i32,
-  list: usize,
-  maxRows: i32,
-  capacity: i32,
-  b: usize,
-  c: usize,
-  bounds: usize,
-  segments: i32,
-  scratch: usize,
-): void {
+export function gemmTNTreePixels(cols: i32, n: i32, list: usize, maxRows: i32, b: usize, c: usize, bounds: usize, segments: i32, scratch: usize): void {
   const ld = <usize>n << 2;
-  const colCounts = colCountsAt(list, maxRows);
-  const entries = entriesAt(list, maxRows, cols);
-  const entryCols = entryColsAt(list, maxRows, cols, capacity);
-  const total = load<i32>(list + (<usize>rows << 2));
-  const starts = scratch;
-  const columnLists = starts + align16(<usize>cols << 2);
-  const work = columnLists + align16(<usize>total << 3);
-  // starts[col] first points at the column's first slot and is advanced as the column fills; treeFromLists
-  // then needs it back at the start, which is the advanced value minus the column's count.
-  let at = 0;
-  for (let i = 0; i < cols; i++) {
-    store<i32>(starts + (<usize>i << 2), at);
-    at += load<i32>(colCounts + (<usize>i << 2));
-  }
-  for (let r = 0; r < rows; r++) {
-    const offset = <u32>(<usize>r * ld);
-    const end = load<i32>(list + (<usize>(r + 1) << 2));
-    for (let e = load<i32>(list + (<usize>r << 2)); e < end; e++) {
-      const slot = starts + (<usize>load<u16>(entryCols + (<usize>e << 1)) << 2);
-      const to = load<i32>(slot);
-      const dst = columnLists + (<usize>to << 3);
-      store<u32>(dst, offset);
-      store<f32>(dst, load<f32>(entries + (<usize>e << 3), 4), 4);
-      store<i32>(slot, to + 1);
+  const length = cols * n;
+  const stride = align16(<usize>length << 2);
+  const entries = entriesAt(list, maxRows);
+  let depth = 0;
+  for (let t = 0; t < segments; t++) {
+    const into = scatterSum(c, scratch, stride, depth);
+    memory.fill(into, 0, <usize>length << 2);
+    const end = load<i32>(bounds + (<usize>(t + 1) << 2));
+    for (let r = load<i32>(bounds + (<usize>t << 2)); r < end; r++) {
+      const first = load<i32>(list + (<usize>r << 2));
+      const count = load<i32>(list + (<usize>(r + 1) << 2)) - first;
+      if (count > 0) scatterRow(entries + (<usize>first << 3), count, b + <usize>r * ld, into, n);
     }
+    depth = closeSegment(t, segments, depth, c, scratch, stride, length);
   }
-  for (let i = 0; i < cols; i++) {
-    const slot = starts + (<usize>i << 2);
-    store<i32>(slot, load<i32>(slot) - load<i32>(colCounts + (<usize>i << 2)));
-  }
-  treeFromLists(cols, n, b, c, bounds, segments, colCounts, starts, columnLists, work);
 }

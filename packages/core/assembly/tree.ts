@@ -3,10 +3,9 @@
 // combined in one fixed pairwise tree: a run of `count` segments splits into its first 2^⌈log2 count⌉⁻¹
 // and the rest. A node that starts at a multiple of its size is a subtree of the whole step's tree, so a
 // worker's node sum, added to others by the same rule, gives the very bits of one process doing them all.
-// A sum that starts from +0 is never -0, so a segment with no nonzero term (+0) may be skipped in the tree.
 import { denseGemm } from './dense';
 import { sumRows } from './elementwise';
-import { gatherRow, listColumns } from './sparse';
+import { compress, scatterRow } from './sparse';
 
 /** Where the pairwise tree over `count` segments splits them: the largest power of two below count. */
 @inline
@@ -23,112 +22,69 @@ function addInto(dst: usize, src: usize, n: i32): void {
   for (; o < bytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
 }
 
-/** Writes the tree's merges for segments [first, first + count) in post-order, as (into, from) pairs. */
-function writeMerges(first: i32, count: i32, out: usize, written: i32): i32 {
-  if (count == 1) return written;
-  const split = splitOf(count);
-  written = writeMerges(first, split, out, written);
-  written = writeMerges(first + split, count - split, out, written);
-  store<i32>(out + (<usize>written << 3), first);
-  store<i32>(out + (<usize>written << 3), first + split, 4);
-  return written + 1;
-}
-
 @inline
 export function align16(bytes: usize): usize {
   return (bytes + 15) & ~(<usize>15);
 }
 
-/** Bytes of the per-row work area of treeFromLists: a slot per segment, its live pointer, the merges. */
-export function treeWorkBytes(n: i32, segments: i32): usize {
-  return <usize>segments * (<usize>(((n + 3) >> 2) << 4) + 12) + 16;
+/** Bytes of scratch a scatter tree over an m × n C needs: a C-sized sum per tree level below the top. */
+export function scatterTreeScratchBytes(m: i32, n: i32, segments: i32): usize {
+  return treeLevels(segments) * align16(<usize>m * <usize>n * 4) + 16;
+}
+
+// A scatter tree sums each segment into a zeroed C-sized buffer; finished sums wait on a stack as in a
+// binary counter (after segment t, ctz(t + 1) merges with the sums below), with C at the bottom. Folding
+// what is left from the top gives the pairwise tree: its left parts are the powers of two of the segment
+// count, largest first.
+
+/** The buffer at `depth` of a scatter tree's stack: C, then the scratch sums. */
+@inline
+export function scatterSum(c: usize, scratch: usize, stride: usize, depth: i32): usize {
+  return depth == 0 ? c : scratch + <usize>(depth - 1) * stride;
+}
+
+/** Merges after segment t of a scatter tree, whose sum is at `depth`; returns the depth for the next one. */
+@inline
+export function closeSegment(t: i32, segments: i32, depth: i32, c: usize, scratch: usize, stride: usize, length: i32): i32 {
+  for (let merges = ctz(t + 1); merges > 0; merges--) {
+    addInto(scatterSum(c, scratch, stride, depth - 1), scatterSum(c, scratch, stride, depth), length);
+    depth--;
+  }
+  if (t + 1 == segments) {
+    for (; depth > 0; depth--) {
+      addInto(scatterSum(c, scratch, stride, depth - 1), scatterSum(c, scratch, stride, depth), length);
+    }
+    return 0;
+  }
+  return depth + 1;
 }
 
 /** Bytes of scratch sparseGemmTNTree needs. */
-export function sparseTreeScratchBytes(m: i32, n: i32, k: i32, segments: i32): i32 {
-  return <i32>((align16(<usize>m << 2) << 1) + align16(<usize>m * <usize>k * 8) + treeWorkBytes(n, segments));
+export function sparseTreeScratchBytes(m: i32, n: i32, segments: i32): i32 {
+  return <i32>(align16(<usize>(m + 3) << 3) + scatterTreeScratchBytes(m, n, segments));
 }
 
 /**
  * C(m×n) = tree-sum over segments of Aᵀ·B restricted to the segment's rows, A stored k×m with mostly zero
- * entries. `bounds` holds segments + 1 row offsets (0 … k). Each C row is built in L1: the nonzeros of A's
- * column are walked in row order, every segment gathers its own into a slot, and the slots are merged
- * along the tree, skipping segments that had none.
+ * entries. `bounds` holds segments + 1 row offsets (0 … k). Each row of A is compressed to its nonzeros,
+ * which scatter that row of B into the segment's sum (a scatter tree).
  */
-export function sparseGemmTNTree(
-  m: i32,
-  n: i32,
-  k: i32,
-  a: usize,
-  b: usize,
-  c: usize,
-  bounds: usize,
-  segments: i32,
-  scratch: usize,
-): void {
+export function sparseGemmTNTree(m: i32, n: i32, a: usize, b: usize, c: usize, bounds: usize, segments: i32, scratch: usize): void {
   const ld = <usize>n << 2;
-  const counts = scratch;
-  const starts = counts + align16(<usize>m << 2);
-  const lists = starts + align16(<usize>m << 2);
-  listColumns(a, k, m, ld, counts, lists);
-  for (let i = 0; i < m; i++) store<i32>(starts + (<usize>i << 2), i * k);
-  treeFromLists(m, n, b, c, bounds, segments, counts, starts, lists, lists + align16(<usize>m * <usize>k * 8));
-}
-
-/**
- * The tree sums of C rows from column lists: column i's `counts[i]` entries (offset of its B row, value) start
- * at entry `starts[i]` of `lists`, in row order. Every segment gathers its own entries into a slot of `work`
- * (the first into C's row), and the slots are merged along the tree.
- */
-export function treeFromLists(
-  m: i32,
-  n: i32,
-  b: usize,
-  c: usize,
-  bounds: usize,
-  segments: i32,
-  counts: usize,
-  starts: usize,
-  lists: usize,
-  work: usize,
-): void {
-  const ld = <usize>n << 2;
-  const slotBytes = <usize>(((n + 3) >> 2) << 4);
-  const slots = work;
-  const live = slots + <usize>segments * slotBytes;
-  const merges = live + (<usize>segments << 2);
-  const mergeCount = writeMerges(0, segments, merges, 0);
-  for (let i = 0; i < m; i++) {
-    const list = lists + (<usize>load<i32>(starts + (<usize>i << 2)) << 3);
-    const count = load<i32>(counts + (<usize>i << 2));
-    const row = c + <usize>i * ld;
-    if (count == 0) {
-      memory.fill(row, 0, ld);
-      continue;
+  const length = m * n;
+  const stride = align16(<usize>length << 2);
+  const list = scratch;
+  const sums = scratch + align16(<usize>(m + 3) << 3);
+  let depth = 0;
+  for (let t = 0; t < segments; t++) {
+    const into = scatterSum(c, sums, stride, depth);
+    memory.fill(into, 0, <usize>length << 2);
+    const end = load<i32>(bounds + (<usize>(t + 1) << 2));
+    for (let r = load<i32>(bounds + (<usize>t << 2)); r < end; r++) {
+      const count = compress(a + <usize>r * (<usize>m << 2), m, ld, list);
+      if (count > 0) scatterRow(list, count, b + <usize>r * ld, into, n);
     }
-    let e = 0;
-    for (let t = 0; t < segments; t++) {
-      const limit = <u32>(<usize>load<i32>(bounds + (<usize>(t + 1) << 2)) * ld);
-      const start = e;
-      while (e < count && load<u32>(list + (<usize>e << 3)) < limit) e++;
-      let slot: usize = 0;
-      if (e > start) {
-        // The first segment sums straight into C's row, where the tree's result lands unless it is empty.
-        slot = t == 0 ? row : slots + <usize>t * slotBytes;
-        gatherRow(list + (<usize>start << 3), e - start, b, slot, n, false);
-      }
-      store<u32>(live + (<usize>t << 2), <u32>slot);
-    }
-    for (let j = 0; j < mergeCount; j++) {
-      const into = live + (<usize>load<i32>(merges + (<usize>j << 3)) << 2);
-      const from = <usize>load<u32>(live + (<usize>load<i32>(merges + (<usize>j << 3), 4) << 2));
-      if (from == 0) continue;
-      const to = <usize>load<u32>(into);
-      if (to == 0) store<u32>(into, <u32>from);
-      else addInto(to, from, n);
-    }
-    const root = <usize>load<u32>(live);
-    if (root != row) memory.copy(row, root, ld);
+    depth = closeSegment(t, segments, depth, c, sums, stride, length);
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { JsBackend } from './js-backend.js';
+import { pairwiseSplit } from './pairwise.js';
 import { copyInto, expectCloseScaled, gemmMagnitudes, randomArray } from './wasm/test-reference.js';
 import { WasmBackendError } from './wasm/wasm-backend-error.js';
 import { WasmBackend } from './wasm-backend.js';
@@ -220,25 +221,40 @@ describe('WasmBackend gemmTNTree and sumRowsTree', () => {
 
   it('give the bits of per-segment sums added along the pairwise tree, sparse and dense paths alike', () => {
     const rng = new Rng(22);
-    const [m, n, k, segments] = [40, 12, 30, 5];
-    const bounds = boundsOf(k, segments);
-    for (const zeros of [0, 0.9]) {
-      const a = copyInto(alloc, randomArray(rng, k * m, zeros));
-      const b = copyInto(alloc, randomArray(rng, k * n));
-      const parts = Array.from({ length: segments }, (_, t) => {
-        const out = alloc(m * n);
-        const r0 = bounds[t];
-        wasm.gemm(true, false, m, n, bounds[t + 1] - r0, a.subarray(r0 * m), b.subarray(r0 * n), out, false);
-        return out;
-      });
-      // The tree over 5 segments: ((0 + 1) + (2 + 3)) + 4.
-      const byHand = parts[0].map((_, i) => {
-        const [p0, p1, p2, p3, p4] = parts.map((p) => p[i]);
-        return Math.fround(Math.fround(Math.fround(p0 + p1) + Math.fround(p2 + p3)) + p4);
-      });
-      const c = alloc(m * n);
-      wasm.gemmTNTree(m, n, k, a, b, c, bounds, segments);
-      expect(Buffer.from(c.buffer, c.byteOffset, c.byteLength)).toEqual(Buffer.from(byHand.buffer));
+    const [m, n, k] = [40, 12, 30];
+    /** Σ parts[first … first + count) at element i, in float32 along the pairwise tree. */
+    const treeSum = (parts: Float32Array[], i: number, first: number, count: number): number => {
+      if (count === 1) return parts[first][i];
+      const split = pairwiseSplit(count);
+      return Math.fround(treeSum(parts, i, first, split) + treeSum(parts, i, first + split, count - split));
+    };
+    // 5 segments: ((0 + 1) + (2 + 3)) + 4; 7: ((0 + 1) + (2 + 3)) + ((4 + 5) + 6).
+    for (const segments of [1, 4, 5, 7, 11, 16]) {
+      const bounds = boundsOf(k, segments);
+      for (const zeros of [0, 0.9]) {
+        const a = copyInto(alloc, randomArray(rng, k * m, zeros));
+        const b = copyInto(alloc, randomArray(rng, k * n));
+        const parts = Array.from({ length: segments }, (_, t) => {
+          const out = alloc(m * n);
+          const r0 = bounds[t];
+          wasm.gemm(
+            true,
+            false,
+            m,
+            n,
+            bounds[t + 1] - r0,
+            a.subarray(r0 * m),
+            b.subarray(r0 * n),
+            out,
+            false,
+          );
+          return out;
+        });
+        const byHand = Float32Array.from({ length: m * n }, (_, i) => treeSum(parts, i, 0, segments));
+        const c = alloc(m * n);
+        wasm.gemmTNTree(m, n, k, a, b, c, bounds, segments);
+        expect(Buffer.from(c.buffer, c.byteOffset, c.byteLength)).toEqual(Buffer.from(byHand.buffer));
+      }
     }
   });
 
@@ -294,7 +310,7 @@ describe('WasmBackend pixel lists', () => {
         wasm.gemmPixels(list, w, out);
         expect(sameBits(out, expected)).toBe(true);
 
-        for (const segments of [1, 3, 5].filter((s) => s <= rows)) {
+        for (const segments of [1, 3, 4, 5, 7, 10].filter((s) => s <= rows)) {
           const bounds = Int32Array.from({ length: segments + 1 }, (_, t) =>
             Math.round((t * rows) / segments),
           );

@@ -126,7 +126,7 @@ export class WasmBackend implements Backend {
     checkPixelListShape(maxRows, cols, n);
     // Room for a quarter of the pixels lit (MNIST averages a fifth); listPixels grows it for denser batches.
     const capacity = Math.ceil((maxRows * cols) / 4) + cols;
-    const list = new WasmPixelList(maxRows, cols, n, capacity, this.listBlock(maxRows, cols, capacity));
+    const list = new WasmPixelList(maxRows, cols, n, capacity, this.listBlock(maxRows, capacity));
     this.pixelLists.add(list);
     return list;
   }
@@ -161,7 +161,7 @@ export class WasmBackend implements Backend {
         }
         // Listing stops before a row that might not fit; a list sized for every pixel always does.
         const capacity = Math.min(2 * own.capacity, own.maxRows * own.cols + own.cols);
-        const block = this.listBlock(own.maxRows, own.cols, capacity);
+        const block = this.listBlock(own.maxRows, capacity);
         heap.free(own.block);
         own.block = block;
         own.capacity = capacity;
@@ -177,7 +177,7 @@ export class WasmBackend implements Backend {
     try {
       const pb = heap.pointer(b, own.cols * own.n, Access.read, 'gemmPixels B');
       const pc = heap.pointer(c, own.rows * own.n, Access.write, 'gemmPixels C');
-      this.kernels.gemmPixels(own.rows, own.n, own.cols, own.block.byteOffset, own.maxRows, pb, pc);
+      this.kernels.gemmPixels(own.rows, own.n, own.block.byteOffset, own.maxRows, pb, pc);
     } finally {
       heap.settle();
     }
@@ -197,16 +197,12 @@ export class WasmBackend implements Backend {
       const pb = heap.pointer(b, own.rows * own.n, Access.read, 'gemmTNTreePixels B');
       const pc = heap.pointer(c, own.cols * own.n, Access.write, 'gemmTNTreePixels C');
       const kernels = this.kernels;
-      const scratch = heap.scratch(
-        kernels.gemmTNTreePixelsScratchBytes(own.cols, own.n, own.total, segments),
-      );
+      const scratch = heap.scratch(kernels.gemmTNTreePixelsScratchBytes(own.cols, own.n, segments));
       kernels.gemmTNTreePixels(
         own.cols,
         own.n,
-        own.rows,
         own.block.byteOffset,
         own.maxRows,
-        own.capacity,
         pb,
         pc,
         pbounds,
@@ -218,8 +214,8 @@ export class WasmBackend implements Backend {
     }
   }
 
-  private listBlock(maxRows: number, cols: number, capacity: number): Int32Array {
-    return this.heap.allocInt32(Math.ceil(this.kernels.pixelListBytes(maxRows, cols, capacity) / 4));
+  private listBlock(maxRows: number, capacity: number): Int32Array {
+    return this.heap.allocInt32(Math.ceil(this.kernels.pixelListBytes(maxRows, capacity) / 4));
   }
 
   private ownList(list: PixelList, what: string): WasmPixelList {

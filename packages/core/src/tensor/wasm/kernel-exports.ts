@@ -26,7 +26,7 @@ export interface KernelExports {
     segments: number,
     scratch: number,
   ): void;
-  pixelListBytes(maxRows: number, cols: number, capacity: number): number;
+  pixelListBytes(maxRows: number, capacity: number): number;
   listPixels(
     rows: number,
     cols: number,
@@ -36,23 +36,13 @@ export interface KernelExports {
     maxRows: number,
     capacity: number,
   ): number;
-  gemmPixels(
-    rows: number,
-    n: number,
-    cols: number,
-    list: number,
-    maxRows: number,
-    b: number,
-    c: number,
-  ): void;
-  gemmTNTreePixelsScratchBytes(cols: number, n: number, total: number, segments: number): number;
+  gemmPixels(rows: number, n: number, list: number, maxRows: number, b: number, c: number): void;
+  gemmTNTreePixelsScratchBytes(cols: number, n: number, segments: number): number;
   gemmTNTreePixels(
     cols: number,
     n: number,
-    rows: number,
     list: number,
     maxRows: number,
-    capacity: number,
     b: number,
     c: number,
     bounds: number,
