@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { backendNames, loadMnist, type OptimizerName } from '@descent/core';
 import { lossCurvesFigure, writeFigure } from '@descent/plots';
@@ -9,6 +8,7 @@ import { markdownTable, tailMean } from '../compare/results-table.js';
 import { runThroughCoordinator } from '../compare/run-through-coordinator.js';
 import { UsageError } from '../errors.js';
 import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
+import { defaultLocalWorkers } from '../local-workers.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { RunDirectory } from '../run-dir.js';
 
@@ -29,7 +29,7 @@ const spec = {
       type: 'string',
       value: 'N',
       help: 'local worker processes per run; 0 computes in this process',
-      default: String(availableParallelism()),
+      default: String(defaultLocalWorkers()),
     },
     shards: { type: 'string', value: 'S', help: 'micro-shards per step', default: '4' },
     seed: {

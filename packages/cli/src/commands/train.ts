@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Coordinator } from '@descent/coordinator';
 import {
   type BackendName,
@@ -14,7 +13,7 @@ import { RunError, UsageError } from '../errors.js';
 import { exchangeFlag, exchangeOption } from '../exchange-flag.js';
 import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
 import { LiveDashboard } from '../live-dashboard.js';
-import { LocalWorkers } from '../local-workers.js';
+import { defaultLocalWorkers, LocalWorkers } from '../local-workers.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { RunRecorder } from '../recorder.js';
 import { reliabilityFlags, reliabilityOptions } from '../reliability-flags.js';
@@ -34,7 +33,7 @@ const spec = {
       type: 'string',
       value: 'N',
       help: 'local worker processes; 0 trains in this process',
-      default: String(availableParallelism()),
+      default: String(defaultLocalWorkers()),
     },
     backend: backendFlag,
     data: dataFlag,
@@ -64,7 +63,7 @@ export const trainCommand: Command = {
   spec,
   async run(values) {
     const workers =
-      numberFlag(values, 'workers', spec, { integer: true, min: 0, max: 256 }) ?? availableParallelism();
+      numberFlag(values, 'workers', spec, { integer: true, min: 0, max: 256 }) ?? defaultLocalWorkers();
     const dataDir = stringFlag(values, 'data', spec);
     const checkpointEvery = numberFlag(values, 'checkpoint-every', spec, { integer: true, min: 0 }) ?? 1000;
     const resumeDir = stringFlag(values, 'resume', spec);
