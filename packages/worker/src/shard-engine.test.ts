@@ -103,6 +103,22 @@ describe('ShardEngine in a factored run', () => {
     expect(b.net.params).toEqual(before);
   });
 
+  it('prepares the update of a whole batch it computed, once, and applies it as an unprepared replay does', () => {
+    const a = engine();
+    const b = engine();
+    const update = updateFrom(a, 0);
+    expect(a.prepareUpdate()).toBe(true);
+    expect(a.prepareUpdate()).toBe(false);
+    expect(a.replay(update)).toBe('applied');
+    expect(b.replay(update)).toBe('applied');
+    expect(Buffer.from(a.net.params.buffer, a.net.params.byteOffset, a.net.params.byteLength)).toEqual(
+      Buffer.from(b.net.params.buffer, b.net.params.byteOffset, b.net.params.byteLength),
+    );
+    const indices = Int32Array.from({ length: 6 }, (_, i) => i);
+    a.compute({ kind: 'task', step: 1, shard: 0, end: 2, indices });
+    expect(a.prepareUpdate()).toBe(false);
+  });
+
   it('takes the optimizer state a welcome or resync sends: momentum carries on from it', () => {
     const fresh = engine();
     const warmed = engine();

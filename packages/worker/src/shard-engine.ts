@@ -55,6 +55,8 @@ export class ShardEngine {
   private readonly factored: boolean;
   /** In a factored run, once needed: the worker's own optimizer and the replay that applies updates. */
   private stepper: { optimizer: Optimizer; replay: FactorReplay } | null = null;
+  /** The last node computed, when it was a factored whole batch: its update can be prepared for. */
+  private wholeBatch: { indices: Int32Array; factor: Float32Array } | null = null;
 
   constructor(options: ShardEngineOptions) {
     const { config } = options;
@@ -125,8 +127,7 @@ export class ShardEngine {
           `stats values does not fit this run (${replay.factor.length}, ${replay.restLength}, ${this.net.stats.length})`,
       );
     }
-    replay.factor.set(update.factor);
-    replay.apply(optimizer, update.indices, update.grad, update.stats);
+    replay.apply(optimizer, update.indices, update.grad, update.stats, update.factor);
     this.currentStep = update.step;
     this.currentVersion = paramVersion(this.net.params, update.step, this.fullHashEvery);
     return 'applied';
@@ -146,10 +147,25 @@ export class ShardEngine {
     return this.computer.nodeRows(first, end);
   }
 
+  /**
+   * After computing a factored run's whole batch, forms the weights' gradient its update will bring, so that
+   * the update only has to be checked and applied (FactorReplay.prepare). Returns whether there was one.
+   */
+  prepareUpdate(): boolean {
+    const whole = this.wholeBatch;
+    if (whole === null) return false;
+    this.wholeBatch = null;
+    this.replayer().replay.prepare(whole.indices, whole.factor);
+    return true;
+  }
+
   /** One node's sums. `grad` and `stats` are buffers of the engine's, valid until the next call. */
   compute(task: Task): Result {
     const started = performance.now();
     const out = this.computer.computeNode(task.step, task.shard, task.end, task.indices);
+    const whole = task.shard === 0 && task.end === this.computer.ranges.length;
+    this.wholeBatch =
+      whole && out.factor !== undefined ? { indices: task.indices, factor: out.factor } : null;
     return {
       kind: 'result',
       step: task.step,

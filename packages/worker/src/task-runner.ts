@@ -93,6 +93,12 @@ export class TaskRunner {
       return;
     }
     this.transmit(frame, sent, task);
+    // The coordinator is summing now: form the weights' gradient its update will bring meanwhile.
+    const t3 = performance.now();
+    if (engine.prepareUpdate()) {
+      this.idleSince = performance.now();
+      trace?.span('prepare', t3, this.idleSince, { step: task.step });
+    }
   }
 
   private transmit(frame: Uint8Array, sent: () => void, task: Task): void {

@@ -88,6 +88,34 @@ describe('a step whose first-layer weight gradient travels as its factor', () =>
     }
   }
 
+  it('applies a step prepared from its own whole-batch factor bitwise, and forms it afresh when the update differs', () => {
+    const data = imageSet(300, 784, 0.2, 4);
+    const [batch, shards] = [100, 4];
+    const ranges = shardRanges(batch, shards);
+    const nets = [0, 1].map(() => mnistLikeNet(new WasmBackend(), batch, 0));
+    const optimizers = nets.map((net) => createOptimizer(momentum, net.params.length, net.backend));
+    const replays = nets.map((net) => new FactorReplay(net, data, ranges));
+    const computer = new ShardComputer(nets[0], data, 1, ranges, true);
+    const indices = new Int32Array(batch);
+    const other = new Int32Array(batch);
+    for (let step = 0; step < 3; step++) {
+      for (let i = 0; i < batch; i++) indices[i] = (i * 41 + 13 * step + 2) % data.count;
+      const out = computer.computeNode(step, 0, shards, indices);
+      const factor = out.factor!.slice();
+      const rest = out.grad.slice();
+      const stats = out.stats.slice();
+      replays[0].prepare(indices, factor);
+      // Step 1's update brings another factor and step 2's other indices than were prepared for.
+      if (step === 1) factor[7] += 0.5;
+      other.set(indices);
+      if (step === 2) other[3] = (other[3] + 1) % data.count;
+      replays.forEach((replay, k) => {
+        replay.apply(optimizers[k], other, rest, stats, factor);
+      });
+      expectBitwiseEqual(nets[0].params, nets[1].params);
+    }
+  });
+
   it('is refused for a net whose layers need one shard at a time', () => {
     const data = syntheticDataset(40, 1);
     const net = smallNet({ dropout: 0.5 });
@@ -104,7 +132,7 @@ describe('a step whose first-layer weight gradient travels as its factor', () =>
     const before = net.params.slice();
     const restSum = new Float32Array(replay.restLength);
     expect(() => replay.apply(optimizer, new Int32Array(7), restSum, net.statsSum)).toThrow(
-      /takes 8 indices and \d+ summed gradient values, got 7/,
+      /takes 8 indices and a factor of \d+ values, got 7 and \d+/,
     );
     expect(() => replay.apply(optimizer, new Int32Array(8), new Float32Array(3), net.statsSum)).toThrow(
       FactorReplayError,

@@ -38,6 +38,9 @@ export class FactorReplay {
   private readonly pixels: PixelList;
   private readonly gradSum: Float32Array;
   private readonly weightSum: Float32Array;
+  /** The indices `prepare` formed weightSum for, from the factor then in `factor`; null when not prepared. */
+  private prepared: Int32Array | null = null;
+  private readonly preparedIndices: Int32Array;
 
   constructor(net: Net, train: Dataset, ranges: readonly ShardRange[]) {
     if (net.factors === null) {
@@ -64,6 +67,7 @@ export class FactorReplay {
     this.pixels = backend.createPixelList(this.batch, net.inputSize, this.layout.width);
     this.gradSum = backend.alloc(net.params.length);
     this.weightSum = this.gradSum.subarray(0, this.layout.weights);
+    this.preparedIndices = new Int32Array(this.batch);
   }
 
   /** Values of the summed gradient past the first layer's weights, as `apply` takes them. */
@@ -72,22 +76,62 @@ export class FactorReplay {
   }
 
   /**
-   * The step over the training rows `indices`: the weights' gradient from `factor`, the rest from `restSum`
-   * (the summed gradient past the weights), then `applyStep` with `optimizer`.
+   * The step over the training rows `indices`: the weights' gradient from `factor` (by default the one the
+   * caller filled in), the rest from `restSum` (the summed gradient past the weights), then `applyStep` with
+   * `optimizer`. A step `prepare`d with the same indices and factor bits skips forming the weights' gradient.
    */
-  apply(optimizer: Optimizer, indices: Int32Array, restSum: Float32Array, statsSum: Float32Array): void {
-    if (indices.length !== this.batch || restSum.length !== this.restLength) {
+  apply(
+    optimizer: Optimizer,
+    indices: Int32Array,
+    restSum: Float32Array,
+    statsSum: Float32Array,
+    factor: Float32Array = this.factor,
+  ): void {
+    this.check(indices, factor);
+    if (restSum.length !== this.restLength) {
       throw new FactorReplayError(
-        `a step takes ${this.batch} indices and ${this.restLength} summed gradient values, ` +
-          `got ${indices.length} and ${restSum.length}`,
+        `a step takes ${this.restLength} summed gradient values past the first layer's weights, got ${restSum.length}`,
       );
     }
+    const prepared =
+      this.prepared !== null && sameBits(indices, this.prepared) && sameBits(factor, this.factor);
+    this.prepared = null;
+    if (!prepared) {
+      if (factor !== this.factor) this.factor.set(factor);
+      this.formWeights(indices);
+    }
+    this.gradSum.set(restSum, this.layout.weights);
+    applyStep(this.net, optimizer, this.gradSum, statsSum, this.batch);
+  }
+
+  /**
+   * Forms the weights' gradient of a step ahead of its update, from a factor of the whole batch this process
+   * computed itself: a worker that holds every row does it while the coordinator sums, and `apply` then only
+   * checks that the update brought the same indices and factor.
+   */
+  prepare(indices: Int32Array, factor: Float32Array): void {
+    this.check(indices, factor);
+    this.factor.set(factor);
+    this.preparedIndices.set(indices);
+    this.formWeights(indices);
+    this.prepared = this.preparedIndices;
+  }
+
+  private check(indices: Int32Array, factor: Float32Array): void {
+    if (indices.length !== this.batch || factor.length !== this.factor.length) {
+      throw new FactorReplayError(
+        `a step takes ${this.batch} indices and a factor of ${this.factor.length} values, ` +
+          `got ${indices.length} and ${factor.length}`,
+      );
+    }
+  }
+
+  /** weightSum = pixelsᵀ·factor over the batch `indices`, per micro-shard added along the pairwise tree. */
+  private formWeights(indices: Int32Array): void {
     const backend = this.net.backend;
     gatherBatchBytes(this.train, indices, 0, this.batch, this.bytes, this.labels);
     backend.listPixels(this.pixels, this.bytes, this.batch);
     backend.gemmTNTreePixels(this.pixels, this.factor, this.weightSum, this.bounds, this.segments);
-    this.gradSum.set(restSum, this.layout.weights);
-    applyStep(this.net, optimizer, this.gradSum, statsSum, this.batch);
   }
 
   /** Gives the buffers back to the backend; the replay is unusable afterwards. */
@@ -96,4 +140,10 @@ export class FactorReplay {
     for (const buffer of [this.factor, this.words, this.labels, this.gradSum]) backend.free(buffer);
     backend.freePixelList(this.pixels);
   }
+}
+
+function sameBits(a: Int32Array | Float32Array, b: Int32Array | Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
 }
