@@ -155,7 +155,9 @@ export class ShardEngine {
     const whole = this.wholeBatch;
     if (whole === null) return false;
     this.wholeBatch = null;
-    this.replayer().replay.prepare(whole.indices, whole.factor);
+    this.replayer().replay.prepare(whole.indices, whole.factor, (weights) =>
+      this.net.factoredWeights(weights),
+    );
     return true;
   }
 
@@ -184,6 +186,7 @@ export class ShardEngine {
 
   evaluate(task: EvalTask): EvalResult {
     const started = performance.now();
+    this.wholeBatch = null;
     const dataset = task.split === 'train' ? this.data.train : this.data.test;
     const out = this.computer.evaluate(dataset, task.start, task.end);
     return {

@@ -107,16 +107,19 @@ export class Affine implements Layer {
     this.backend.sumRowsTree(dout, this.outputSize, this.db, bounds, segments);
   }
 
-  private weightGradientSegmented(
+  /** dW (or `into`) from the last forward's input and `dout`, per micro-shard added along the pairwise tree. */
+  weightGradientSegmented(
     dout: Float32Array,
     rows: number,
     bounds: Int32Array,
     segments: number,
+    into: Float32Array = this.dW,
   ): void {
+    checkBackwardRows('Affine', rows, this.rows);
     if (this.x === null) {
-      this.backend.gemmTNTreePixels(this.pixels!, dout, this.dW, bounds, segments);
+      this.backend.gemmTNTreePixels(this.pixels!, dout, into, bounds, segments);
     } else {
-      this.backend.gemmTNTree(this.inputSize, this.outputSize, rows, this.x, dout, this.dW, bounds, segments);
+      this.backend.gemmTNTree(this.inputSize, this.outputSize, rows, this.x, dout, into, bounds, segments);
     }
   }
 

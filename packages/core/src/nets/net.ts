@@ -95,6 +95,11 @@ export interface Net {
     bounds: Int32Array,
     segments: number,
   ): FactoredOutcome;
+  /**
+   * The first layer's weight gradient the last `gradientFactored` left as its factor, formed into `into`
+   * (factors.weights values) with the bits `gradientSegmented` gives it. Throws when no such pass is the last.
+   */
+  factoredWeights(into: Float32Array): void;
   /** Forward only, eval mode: loss sum and correct count. */
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome;
   /** Moves the running statistics toward `statsSum / batchSize` (batch-norm momentum); no-op without batch norm. */

@@ -68,6 +68,9 @@ export class SequentialNet implements Net {
   /** The first Affine and every later layer's segmented backward, when all layers have one; else null. */
   private readonly segmented: { first: Affine; rest: SegmentedBackward[] } | null;
   readonly factors: FactorLayout | null;
+  /** The last gradient pass, when it was gradientFactored: what factoredWeights needs of it. */
+  private lastFactored: { dout: Float32Array; rows: number; bounds: Int32Array; segments: number } | null =
+    null;
 
   constructor(backend: Backend, options: SequentialNetOptions) {
     const { inputSize, outputSize, maxRows, weightDecay } = options;
@@ -117,6 +120,7 @@ export class SequentialNet implements Net {
   }
 
   predict(x: Float32Array, rows: number, mode: Mode, rng?: Rng): Float32Array {
+    this.lastFactored = null;
     if (!Number.isInteger(rows) || rows < 1 || rows > this.maxRows) {
       throw new RangeError(
         `rows must be an integer in [1, ${this.maxRows}] (the net's maxRows), got ${rows}`,
@@ -169,7 +173,16 @@ export class SequentialNet implements Net {
       throw new Error("gradientFactored: this net's first-layer gradient cannot be left as factors");
     }
     const { outcome, dout } = this.segmentedPass(pixels, labels, rows, bounds, segments, false);
+    this.lastFactored = { dout, rows, bounds, segments };
     return { ...outcome, factor: dout.subarray(0, rows * this.factors.width) };
+  }
+
+  factoredWeights(into: Float32Array): void {
+    const last = this.lastFactored;
+    if (last === null || this.segmented === null) {
+      throw new Error('factoredWeights: the last gradient pass of this net was not gradientFactored');
+    }
+    this.segmented.first.weightGradientSegmented(last.dout, last.rows, last.bounds, last.segments, into);
   }
 
   private segmentedPass(
@@ -180,6 +193,7 @@ export class SequentialNet implements Net {
     segments: number,
     firstWeights: boolean,
   ): { outcome: ShardOutcome; dout: Float32Array } {
+    this.lastFactored = null;
     const segmented = this.segmented;
     if (segmented === null) {
       throw new Error(

@@ -88,6 +88,23 @@ describe('a step whose first-layer weight gradient travels as its factor', () =>
     }
   }
 
+  it('forms from a factored pass the weight gradient of an unfactored one, bitwise, only right after it', () => {
+    const data = imageSet(300, 784, 0.2, 5);
+    const ranges = shardRanges(100, 4);
+    const indices = Int32Array.from({ length: 100 }, (_, i) => (i * 29 + 3) % data.count);
+    const [plain, factored] = [false, true].map((f) => {
+      const net = mnistLikeNet(new WasmBackend(), 100, 0);
+      return { net, computer: new ShardComputer(net, data, 1, ranges, f) };
+    });
+    plain.computer.computeNode(0, 0, 4, indices);
+    factored.computer.computeNode(0, 0, 4, indices);
+    const weights = new Float32Array(784 * 50);
+    factored.net.factoredWeights(weights);
+    expectBitwiseEqual(weights, plain.net.grads.subarray(0, weights.length));
+    factored.computer.evaluate(data, 0, 10);
+    expect(() => factored.net.factoredWeights(weights)).toThrow(/not gradientFactored/);
+  });
+
   it('applies a step prepared from its own whole-batch factor bitwise, and forms it afresh when the update differs', () => {
     const data = imageSet(300, 784, 0.2, 4);
     const [batch, shards] = [100, 4];

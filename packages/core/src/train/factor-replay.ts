@@ -106,14 +106,19 @@ export class FactorReplay {
 
   /**
    * Forms the weights' gradient of a step ahead of its update, from a factor of the whole batch this process
-   * computed itself: a worker that holds every row does it while the coordinator sums, and `apply` then only
-   * checks that the update brought the same indices and factor.
+   * computed itself, so that `apply` only checks that the update brought the same indices and factor. A
+   * worker does it while the coordinator sums, with `form` writing the gradient from its net's last pass
+   * (Net.factoredWeights: the batch's pixels are listed there already).
    */
-  prepare(indices: Int32Array, factor: Float32Array): void {
+  prepare(
+    indices: Int32Array,
+    factor: Float32Array,
+    form: (weights: Float32Array) => void = () => this.formWeights(indices),
+  ): void {
     this.check(indices, factor);
     this.factor.set(factor);
     this.preparedIndices.set(indices);
-    this.formWeights(indices);
+    form(this.weightSum);
     this.prepared = this.preparedIndices;
   }
 
