@@ -9,6 +9,7 @@ import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import { Rng } from '../rng.js';
 import { JsBackend } from '../tensor/js-backend.js';
+import { WasmBackend } from '../tensor/wasm-backend.js';
 import { MultiLayerNet, type MultiLayerNetOptions } from './multi-layer-net.js';
 import { gaussianBlobs } from './test-data.js';
 
@@ -214,5 +215,26 @@ describe('MultiLayerNet batch-norm statistics', () => {
     for (let i = 0; i < 200; i++) net.updateStats(statsSum, 6);
     const train = Float32Array.from(net.predict(data.x, 6, 'train').subarray(0, 24));
     expectArraysClose(net.predict(data.x, 6, 'eval').subarray(0, 24), train, { rtol: 1e-3, atol: 1e-3 });
+  });
+});
+
+describe('MultiLayerNet.evaluateBytes', () => {
+  it('gives the loss and count of evaluate on the bytes scaled to floats, bitwise, on both backends', () => {
+    const rng = new Rng(8);
+    const rows = 8;
+    const pixels = Uint8Array.from({ length: rows * 5 }, () => (rng.nextInt(3) === 0 ? 0 : rng.nextInt(256)));
+    const labels = Int32Array.from({ length: rows }, () => rng.nextInt(4));
+    for (const be of [backend, new WasmBackend()]) {
+      for (const options of [{}, { batchNorm: true, dropout: 0.3 }]) {
+        const net = new MultiLayerNet(be, { ...small, ...options });
+        const words = be.allocInt32(rows * 2);
+        const owned = new Uint8Array(words.buffer, words.byteOffset, pixels.length);
+        owned.set(pixels);
+        const x = be.alloc(pixels.length);
+        be.unitBytes(owned, pixels.length, x);
+        const fromFloats = net.evaluate(x, labels, rows);
+        expect(net.evaluateBytes(owned, labels, rows)).toEqual(fromFloats);
+      }
+    }
   });
 });

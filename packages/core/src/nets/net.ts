@@ -102,6 +102,11 @@ export interface Net {
   factoredWeights(into: Float32Array): void;
   /** Forward only, eval mode: loss sum and correct count. */
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome;
+  /**
+   * `evaluate` of pixel bytes (each standing for byte / 255), without their float copy: the same results as
+   * `evaluate` on unitBytes' output.
+   */
+  evaluateBytes(pixels: Uint8Array, labels: Int32Array, rows: number): ShardOutcome;
   /** Moves the running statistics toward `statsSum / batchSize` (batch-norm momentum); no-op without batch norm. */
   updateStats(statsSum: Float32Array, batchSize: number): void;
 }

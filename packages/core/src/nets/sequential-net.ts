@@ -65,8 +65,9 @@ export class SequentialNet implements Net {
   readonly statSpecs: readonly ParamSpec[];
   readonly layers: readonly Layer[];
   readonly lossLayer: SoftmaxWithLoss;
-  /** The first Affine and every later layer's segmented backward, when all layers have one; else null. */
-  private readonly segmented: { first: Affine; rest: SegmentedBackward[] } | null;
+  private readonly first: Affine;
+  /** Every layer's segmented backward after the first, when all have one; else null. */
+  private readonly segmented: SegmentedBackward[] | null;
   readonly factors: FactorLayout | null;
   /** The last gradient pass, when it was gradientFactored: what factoredWeights needs of it. */
   private lastFactored: { dout: Float32Array; rows: number; bounds: Int32Array; segments: number } | null =
@@ -108,14 +109,14 @@ export class SequentialNet implements Net {
     });
     this.lossLayer = new SoftmaxWithLoss(backend, outputSize, maxRows);
     const [first, ...rest] = this.layers;
+    if (!(first instanceof Affine))
+      throw new Error('the first layer of a net must be an Affine: it reads pixel bytes');
+    this.first = first;
     const backwards = rest.map((layer) => layer.backwardSegmented?.bind(layer));
-    this.segmented =
-      first instanceof Affine && backwards.every((b) => b !== undefined)
-        ? { first, rest: backwards as SegmentedBackward[] }
-        : null;
+    this.segmented = backwards.every((b) => b !== undefined) ? (backwards as SegmentedBackward[]) : null;
     this.factors =
-      this.segmented !== null && this.segmented.first.W.byteOffset === this.params.byteOffset
-        ? { weights: this.segmented.first.W.length, width: this.segmented.first.outputSize }
+      this.segmented !== null && first.W.byteOffset === this.params.byteOffset
+        ? { weights: first.W.length, width: first.outputSize }
         : null;
   }
 
@@ -142,9 +143,7 @@ export class SequentialNet implements Net {
     const correct = this.backend.countCorrect(logits, labels, rows, this.outputSize);
     let dout = this.lossLayer.backward(rows, 1);
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout, rows);
-    const first = this.layers[0];
-    if (first instanceof Affine) first.backwardParams(dout, rows);
-    else first.backward(dout, rows);
+    this.first.backwardParams(dout, rows);
     return { lossSum, correct };
   }
 
@@ -182,7 +181,7 @@ export class SequentialNet implements Net {
     if (last === null || this.segmented === null) {
       throw new Error('factoredWeights: the last gradient pass of this net was not gradientFactored');
     }
-    this.segmented.first.weightGradientSegmented(last.dout, last.rows, last.bounds, last.segments, into);
+    this.first.weightGradientSegmented(last.dout, last.rows, last.bounds, last.segments, into);
   }
 
   private segmentedPass(
@@ -200,20 +199,26 @@ export class SequentialNet implements Net {
         'gradientSegmented: this net has layers (dropout, batch norm) that need one shard at a time',
       );
     }
-    let logits = segmented.first.forwardBytes(pixels, rows);
+    let logits = this.first.forwardBytes(pixels, rows);
     for (let i = 1; i < this.layers.length; i++) logits = this.layers[i].forward(logits, rows, 'train');
     const lossSum = this.lossLayer.forwardSegmented(logits, labels, rows, bounds, segments);
     const correct = this.backend.countCorrect(logits, labels, rows, this.outputSize);
     let dout = this.lossLayer.backward(rows, 1);
-    for (let i = segmented.rest.length - 1; i >= 0; i--) {
-      dout = segmented.rest[i](dout, rows, bounds, segments);
-    }
-    segmented.first.backwardParamsSegmented(dout, rows, bounds, segments, firstWeights);
+    for (let i = segmented.length - 1; i >= 0; i--) dout = segmented[i](dout, rows, bounds, segments);
+    this.first.backwardParamsSegmented(dout, rows, bounds, segments, firstWeights);
     return { outcome: { lossSum, correct }, dout };
   }
 
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome {
     const logits = this.predict(x, rows, 'eval');
+    const lossSum = this.lossLayer.forward(logits, labels, rows);
+    return { lossSum, correct: this.backend.countCorrect(logits, labels, rows, this.outputSize) };
+  }
+
+  evaluateBytes(pixels: Uint8Array, labels: Int32Array, rows: number): ShardOutcome {
+    this.lastFactored = null;
+    let logits = this.first.forwardBytes(pixels, rows);
+    for (let i = 1; i < this.layers.length; i++) logits = this.layers[i].forward(logits, rows, 'eval');
     const lossSum = this.lossLayer.forward(logits, labels, rows);
     return { lossSum, correct: this.backend.countCorrect(logits, labels, rows, this.outputSize) };
   }

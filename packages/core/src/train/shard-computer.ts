@@ -221,16 +221,12 @@ export class ShardComputer {
     }
     let lossSum = 0;
     let correct = 0;
+    const { features } = dataset;
     for (let from = start; from < end; from += this.net.maxRows) {
       const to = Math.min(end, from + this.net.maxRows);
-      const features = dataset.features;
-      this.net.backend.unitBytes(
-        dataset.images.subarray(from * features, to * features),
-        (to - from) * features,
-        this.x,
-      );
+      this.bytes.set(dataset.images.subarray(from * features, to * features));
       this.labels.set(dataset.labels.subarray(from, to));
-      const outcome = this.net.evaluate(this.x, this.labels, to - from);
+      const outcome = this.net.evaluateBytes(this.bytes, this.labels, to - from);
       lossSum += outcome.lossSum;
       correct += outcome.correct;
     }
