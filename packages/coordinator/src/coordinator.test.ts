@@ -80,6 +80,9 @@ describe('Coordinator', () => {
     expect(two.result.workers).toBe(2);
     expect(two.summaries.every((s) => s.reason === 'run finished')).toBe(true);
     expect(two.result.testAcc).toBe(local.result.testAcc);
+    // With one socket worker the coordinator evaluates the test set itself: the same figures.
+    const figures = (r: typeof one.result) => [r.trainAcc, r.testAcc, r.testLoss];
+    expect(figures(one.result)).toEqual(figures(local.result));
   });
 
   it('reports every step and evaluation to the observer, with timings', async () => {
@@ -95,7 +98,9 @@ describe('Coordinator', () => {
     expect(evals[1].epoch).toBeCloseTo((8 * 24) / 120);
     expect(result.trainAcc).toBe(evals[1].trainAcc);
     const total = Object.values(result.shardsByWorker).reduce((a, b) => a + b, 0);
-    expect(total).toBe(8 * 6 + 2 * 2); // micro-shards plus one train and one test range per evaluation
+    // Micro-shards plus the train range of each evaluation: beside one socket worker, the coordinator takes the
+    // other range (the test set's) itself.
+    expect(total).toBe(8 * 6 + 2);
   });
 
   it('writes checkpoints and resumes to the same final parameters as an uninterrupted run', async () => {

@@ -7,6 +7,7 @@ import {
   createOptimizer,
   createSampler,
   type Dataset,
+  type EvalCounts,
   FactorReplay,
   l2Penalty,
   type Net,
@@ -14,6 +15,7 @@ import {
   restoreSampler,
   type Sampler,
   type SamplerState,
+  ShardComputer,
   type ShardRange,
   StepAccumulator,
   shardRanges,
@@ -22,6 +24,9 @@ import {
 import { type GradWire, paramVersion } from '@descent/protocol';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
 import type { Exchange } from './options.js';
+
+/** Rows per forward call when the coordinator evaluates its share: as a worker's (larger is no faster). */
+const EVAL_ROWS = 250;
 
 /**
  * What a run with `exchange` sends (see CoordinatorOptions.exchange). With 'auto', factors when the net and
@@ -83,6 +88,9 @@ export class TrainingState {
 
   /** What the run sends each step, resolved from the option (see resolveExchange). */
   readonly exchange: 'factors' | 'params';
+  private readonly train: Dataset;
+  /** Evaluates the coordinator's share of an evaluation (made on first use). */
+  private evaluator: ShardComputer | null = null;
 
   constructor(
     readonly config: TrainConfig,
@@ -93,7 +101,8 @@ export class TrainingState {
     wire: GradWire,
   ) {
     this.trainCount = train.count;
-    this.net = buildNet(config.model, createBackend(backendName), config.seed, 1);
+    this.train = train;
+    this.net = buildNet(config.model, createBackend(backendName), config.seed, EVAL_ROWS);
     this.optimizer = createOptimizer(config.optimizer, this.net.params.length, this.net.backend);
     this.sampler = createSampler(config.sampler, train.count, config.seed);
     this.ranges = shardRanges(config.batch, config.shards);
@@ -107,6 +116,12 @@ export class TrainingState {
     );
     this.batches = [new Int32Array(config.batch), new Int32Array(config.batch)];
     this.rehash();
+  }
+
+  /** Eval-mode counts over rows [start, end) of `dataset` with the parameters held. */
+  evaluate(dataset: Dataset, start: number, end: number): EvalCounts {
+    this.evaluator ??= new ShardComputer(this.net, this.train, this.config.seed, this.ranges);
+    return this.evaluator.evaluate(dataset, start, end);
   }
 
   /** Restores step, parameters, stats, optimizer and sampler from a checkpoint of the same run config. */
