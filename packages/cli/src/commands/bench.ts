@@ -160,7 +160,7 @@ export const benchCommand: Command = {
         numpy,
       };
       say(
-        `\n### End to end: \`descent train\` (defaults: ${d.workers} local workers, ${d.backend}) vs numpy, ${seed.iters} steps with per-epoch evaluation, median of ${e2eRounds}\n`,
+        `\n### End to end: \`descent train\` (defaults: ${d.workers} local worker${d.workers === 1 ? '' : 's'}, ${d.backend}) vs numpy, ${seed.iters} steps with per-epoch evaluation, median of ${e2eRounds}\n`,
       );
       say('| | wall s | test acc | peak RSS MB |');
       say('| --- | ---: | ---: | ---: |');
