@@ -181,20 +181,30 @@ function gatherChunk(list: usize, count: i32, b: usize, c: usize, acc: bool, vec
 // vectors), so no pass is a short one whose few accumulator chains would stall on add latency.
 
 export function gatherRow(list: usize, count: i32, b: usize, c: usize, n: i32, acc: bool): void {
+  byPasses(false, list, count, b, c, n, acc);
+}
+
+/**
+ * gatherChunk (or scatterChunk) over a row of n columns. One pass when it fits (the seed's 50 columns): no
+ * divisions, which cost as much as a short list's work.
+ */
+@inline
+function byPasses(scatter: bool, list: usize, count: i32, b: usize, c: usize, n: i32, acc: bool): void {
   const vecs = (n + 3) >> 2;
-  // One pass (the seed's 50 columns): no divisions, which cost as much as a short list's work, and the
-  // weight gradient calls this once per pixel and micro-shard.
+  const lastLanes = n - ((vecs - 1) << 2);
   if (vecs <= MAX_VECS) {
-    gatherChunk(list, count, b, c, acc, vecs, n - ((vecs - 1) << 2));
+    if (scatter) scatterChunk(list, count, b, c, vecs, lastLanes);
+    else gatherChunk(list, count, b, c, acc, vecs, lastLanes);
     return;
   }
   let passes = (vecs + MAX_VECS - 1) / MAX_VECS;
   let done = 0;
   while (passes > 0) {
     const width = (vecs - done + passes - 1) / passes;
-    const lanes = done + width == vecs ? n - ((vecs - 1) << 2) : 4;
+    const lanes = done + width == vecs ? lastLanes : 4;
     const offset = <usize>done << 4;
-    gatherChunk(list, count, b + offset, c + offset, acc, width, lanes);
+    if (scatter) scatterChunk(list, count, b + offset, c + offset, width, lanes);
+    else gatherChunk(list, count, b + offset, c + offset, acc, width, lanes);
     done += width;
     passes--;
   }
@@ -302,21 +312,7 @@ function scatterChunk(list: usize, count: i32, d: usize, c: usize, vecs: i32, la
 
 /** For each entry e of the list: C[offset_e / 4 .. + n) += value_e · d[0..n), cut into passes as gatherRow. */
 export function scatterRow(list: usize, count: i32, d: usize, c: usize, n: i32): void {
-  const vecs = (n + 3) >> 2;
-  if (vecs <= MAX_VECS) {
-    scatterChunk(list, count, d, c, vecs, n - ((vecs - 1) << 2));
-    return;
-  }
-  let passes = (vecs + MAX_VECS - 1) / MAX_VECS;
-  let done = 0;
-  while (passes > 0) {
-    const width = (vecs - done + passes - 1) / passes;
-    const lanes = done + width == vecs ? n - ((vecs - 1) << 2) : 4;
-    const offset = <usize>done << 4;
-    scatterChunk(list, count, d + offset, c + offset, width, lanes);
-    done += width;
-    passes--;
-  }
+  byPasses(true, list, count, d, c, n, false);
 }
 
 /** C(m×n) (=|+=) A·B with A row-major m×k, skipping zeros of A row by row. */
