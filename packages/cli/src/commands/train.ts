@@ -108,7 +108,7 @@ export const trainCommand: Command = {
     }
     process.stderr.write(
       `descent: ${resume ? `resuming ${dir.path} at step ${resume.step}` : `run ${dir.path}`} ` +
-        `(${workers === 0 ? 'in this process' : `${workers} local workers`}, backend ${backend})\n`,
+        `(${workers === 0 ? 'in this process' : `${workers} local worker${workers === 1 ? '' : 's'}`}, backend ${backend})\n`,
     );
 
     const quiet = values.quiet === true;
