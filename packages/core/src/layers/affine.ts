@@ -115,7 +115,6 @@ export class Affine implements Layer {
     segments: number,
     into: Float32Array = this.dW,
   ): void {
-    checkBackwardRows('Affine', rows, this.rows);
     if (this.x === null) {
       this.backend.gemmTNTreePixels(this.pixels!, dout, into, bounds, segments);
     } else {

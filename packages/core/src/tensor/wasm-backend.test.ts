@@ -236,18 +236,8 @@ describe('WasmBackend gemmTNTree and sumRowsTree', () => {
         const b = copyInto(alloc, randomArray(rng, k * n));
         const parts = Array.from({ length: segments }, (_, t) => {
           const out = alloc(m * n);
-          const r0 = bounds[t];
-          wasm.gemm(
-            true,
-            false,
-            m,
-            n,
-            bounds[t + 1] - r0,
-            a.subarray(r0 * m),
-            b.subarray(r0 * n),
-            out,
-            false,
-          );
+          const [r0, r1] = [bounds[t], bounds[t + 1]];
+          wasm.gemm(true, false, m, n, r1 - r0, a.subarray(r0 * m), b.subarray(r0 * n), out, false);
           return out;
         });
         const byHand = Float32Array.from({ length: m * n }, (_, i) => treeSum(parts, i, 0, segments));

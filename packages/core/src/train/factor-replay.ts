@@ -38,8 +38,8 @@ export class FactorReplay {
   private readonly pixels: PixelList;
   private readonly gradSum: Float32Array;
   private readonly weightSum: Float32Array;
-  /** The indices `prepare` formed weightSum for, from the factor then in `factor`; null when not prepared. */
-  private prepared: Int32Array | null = null;
+  /** Set by `prepare`, cleared by `apply`: weightSum is formed from `preparedIndices` and `factor`. */
+  private prepared = false;
   private readonly preparedIndices: Int32Array;
 
   constructor(net: Net, train: Dataset, ranges: readonly ShardRange[]) {
@@ -94,8 +94,8 @@ export class FactorReplay {
       );
     }
     const prepared =
-      this.prepared !== null && sameBits(indices, this.prepared) && sameBits(factor, this.factor);
-    this.prepared = null;
+      this.prepared && sameBits(indices, this.preparedIndices) && sameBits(factor, this.factor);
+    this.prepared = false;
     if (!prepared) {
       if (factor !== this.factor) this.factor.set(factor);
       this.formWeights(indices);
@@ -119,7 +119,7 @@ export class FactorReplay {
     this.factor.set(factor);
     this.preparedIndices.set(indices);
     form(this.weightSum);
-    this.prepared = this.preparedIndices;
+    this.prepared = true;
   }
 
   private check(indices: Int32Array, factor: Float32Array): void {
