@@ -8,8 +8,8 @@
 //   rowStarts  i32[maxRows + 1]   row r's entries are [rowStarts[r], rowStarts[r + 1])
 //   units      f32[256]           byte → byte / 255
 //   entries    (u32 col·ld, f32 value)[capacity], in row order and within a row in column order
-import { gatherRow, scatterRow } from './sparse';
-import { align16, closeSegment, scatterSum, scatterTreeScratchBytes } from './tree';
+import { gatherRow } from './sparse';
+import { align16, scatterTree, scatterTreeScratchBytes } from './tree';
 
 @inline
 function unitsAt(list: usize, maxRows: i32): usize {
@@ -88,24 +88,8 @@ export function gemmTNTreePixelsScratchBytes(cols: i32, n: i32, segments: i32): 
 
 /**
  * C(cols × n) = Aᵀ·B tree-summed over the segments at `bounds`, A = (listed bytes) / 255 and B rows × n:
- * the first layer's weight gradient. Each listed row scatters its row of B into its segment's sum (a
- * scatter tree, see tree.ts).
+ * the first layer's weight gradient, as a scatter tree (see tree.ts).
  */
 export function gemmTNTreePixels(cols: i32, n: i32, list: usize, maxRows: i32, b: usize, c: usize, bounds: usize, segments: i32, scratch: usize): void {
-  const ld = <usize>n << 2;
-  const length = cols * n;
-  const stride = align16(<usize>length << 2);
-  const entries = entriesAt(list, maxRows);
-  let depth = 0;
-  for (let t = 0; t < segments; t++) {
-    const into = scatterSum(c, scratch, stride, depth);
-    memory.fill(into, 0, <usize>length << 2);
-    const end = load<i32>(bounds + (<usize>(t + 1) << 2));
-    for (let r = load<i32>(bounds + (<usize>t << 2)); r < end; r++) {
-      const first = load<i32>(list + (<usize>r << 2));
-      const count = load<i32>(list + (<usize>(r + 1) << 2)) - first;
-      if (count > 0) scatterRow(entries + (<usize>first << 3), count, b + <usize>r * ld, into, n);
-    }
-    depth = closeSegment(t, segments, depth, c, scratch, stride, length);
-  }
+  scatterTree(true, cols, n, list, entriesAt(list, maxRows), b, c, bounds, segments, scratch);
 }

@@ -39,24 +39,57 @@ export function scatterTreeScratchBytes(m: i32, n: i32, segments: i32): usize {
 
 /** The buffer at `depth` of a scatter tree's stack: C, then the scratch sums. */
 @inline
-export function scatterSum(c: usize, scratch: usize, stride: usize, depth: i32): usize {
-  return depth == 0 ? c : scratch + <usize>(depth - 1) * stride;
+function scatterSum(c: usize, sums: usize, stride: usize, depth: i32): usize {
+  return depth == 0 ? c : sums + <usize>(depth - 1) * stride;
 }
 
 /** Merges after segment t of a scatter tree, whose sum is at `depth`; returns the depth for the next one. */
 @inline
-export function closeSegment(t: i32, segments: i32, depth: i32, c: usize, scratch: usize, stride: usize, length: i32): i32 {
+function closeSegment(t: i32, segments: i32, depth: i32, c: usize, sums: usize, stride: usize, length: i32): i32 {
   for (let merges = ctz(t + 1); merges > 0; merges--) {
-    addInto(scatterSum(c, scratch, stride, depth - 1), scatterSum(c, scratch, stride, depth), length);
+    addInto(scatterSum(c, sums, stride, depth - 1), scatterSum(c, sums, stride, depth), length);
     depth--;
   }
   if (t + 1 == segments) {
     for (; depth > 0; depth--) {
-      addInto(scatterSum(c, scratch, stride, depth - 1), scatterSum(c, scratch, stride, depth), length);
+      addInto(scatterSum(c, sums, stride, depth - 1), scatterSum(c, sums, stride, depth), length);
     }
     return 0;
   }
   return depth + 1;
+}
+
+/**
+ * C(m×n) = tree-sum over the segments at `bounds` (segments + 1 row offsets) of Aᵀ·B restricted to each
+ * segment's rows, as a scatter tree: each row of A scatters its row of B into its segment's sum. With
+ * `listed`, A's rows are a pixel list (row starts at `a`, entries at `entries`); else A is stored k×m floats
+ * at `a` and each row is compressed into `entries` (room for m + 3) first. `sums` holds
+ * scatterTreeScratchBytes(m, n, segments).
+ */
+@inline
+export function scatterTree(listed: bool, m: i32, n: i32, a: usize, entries: usize, b: usize, c: usize, bounds: usize, segments: i32, sums: usize): void {
+  const ld = <usize>n << 2;
+  const length = m * n;
+  const stride = align16(<usize>length << 2);
+  let depth = 0;
+  for (let t = 0; t < segments; t++) {
+    const into = scatterSum(c, sums, stride, depth);
+    memory.fill(into, 0, <usize>length << 2);
+    const end = load<i32>(bounds + (<usize>(t + 1) << 2));
+    for (let r = load<i32>(bounds + (<usize>t << 2)); r < end; r++) {
+      let list = entries;
+      let count = 0;
+      if (listed) {
+        const first = load<i32>(a + (<usize>r << 2));
+        count = load<i32>(a + (<usize>(r + 1) << 2)) - first;
+        list = entries + (<usize>first << 3);
+      } else {
+        count = compress(a + <usize>r * (<usize>m << 2), m, ld, entries);
+      }
+      if (count > 0) scatterRow(list, count, b + <usize>r * ld, into, n);
+    }
+    depth = closeSegment(t, segments, depth, c, sums, stride, length);
+  }
 }
 
 /** Bytes of scratch sparseGemmTNTree needs. */
@@ -64,28 +97,9 @@ export function sparseTreeScratchBytes(m: i32, n: i32, segments: i32): i32 {
   return <i32>(align16(<usize>(m + 3) << 3) + scatterTreeScratchBytes(m, n, segments));
 }
 
-/**
- * C(m×n) = tree-sum over segments of Aᵀ·B restricted to the segment's rows, A stored k×m with mostly zero
- * entries. `bounds` holds segments + 1 row offsets (0 … k). Each row of A is compressed to its nonzeros,
- * which scatter that row of B into the segment's sum (a scatter tree).
- */
+/** C(m×n) = the tree-summed Aᵀ·B of scatterTree, A stored k×m with mostly zero entries. */
 export function sparseGemmTNTree(m: i32, n: i32, a: usize, b: usize, c: usize, bounds: usize, segments: i32, scratch: usize): void {
-  const ld = <usize>n << 2;
-  const length = m * n;
-  const stride = align16(<usize>length << 2);
-  const list = scratch;
-  const sums = scratch + align16(<usize>(m + 3) << 3);
-  let depth = 0;
-  for (let t = 0; t < segments; t++) {
-    const into = scatterSum(c, sums, stride, depth);
-    memory.fill(into, 0, <usize>length << 2);
-    const end = load<i32>(bounds + (<usize>(t + 1) << 2));
-    for (let r = load<i32>(bounds + (<usize>t << 2)); r < end; r++) {
-      const count = compress(a + <usize>r * (<usize>m << 2), m, ld, list);
-      if (count > 0) scatterRow(list, count, b + <usize>r * ld, into, n);
-    }
-    depth = closeSegment(t, segments, depth, c, sums, stride, length);
-  }
+  scatterTree(false, m, n, a, scratch, b, c, bounds, segments, scratch + align16(<usize>(m + 3) << 3));
 }
 
 /** Levels of the tree over `segments` below its top: the scratch sums a recursive tree-sum holds at once. */

@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EXCHANGES, parseLinkModel } from '@descent/coordinator';
+import { parseLinkModel } from '@descent/coordinator';
 import { backendNames, loadMnist, packagedDataDir, writeDatasetCache } from '@descent/core';
 import { parseStraggler } from '@descent/worker';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
+import { exchangeFlag, exchangeOption } from '../exchange-flag.js';
 import { choiceFlag, numberFlag, sizesFlag, stringFlag } from '../flags.js';
 import { backendFlag, defaultBackend } from '../options.js';
 import { writeScaleFigures } from '../scale/figures.js';
@@ -57,10 +58,8 @@ const spec = {
     },
     wire: { type: 'string', value: 'f32,f16,bf16', help: 'gradient formats on the wire', default: 'f32' },
     exchange: {
-      type: 'string',
-      value: 'auto|factors|params',
+      ...exchangeFlag.exchange,
       help: "what crosses the network each step, as `train --exchange` (the fitted model is of 'params' runs)",
-      default: 'auto',
     },
     tta: {
       type: 'string',
@@ -135,7 +134,7 @@ export const benchScaleCommand: Command = {
         throw new UsageError(`--wire: '${w}' is not one of ${WIRES.join(', ')}`);
       return w as (typeof WIRES)[number];
     });
-    const exchange = choiceFlag(values, 'exchange', spec, EXCHANGES) ?? 'auto';
+    const exchange = exchangeOption(values, spec);
     const tta = numberFlag(values, 'tta', spec, { min: 0, max: 1 });
     const backend = choiceFlag(values, 'backend', spec, backendNames) ?? defaultBackend;
     const seed = numberFlag(values, 'seed', spec, { integer: true }) ?? 42;

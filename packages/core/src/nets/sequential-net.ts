@@ -138,13 +138,11 @@ export class SequentialNet implements Net {
   }
 
   gradientSum(x: Float32Array, labels: Int32Array, rows: number, rng: Rng): ShardOutcome {
-    const logits = this.predict(x, rows, 'train', rng);
-    const lossSum = this.lossLayer.forward(logits, labels, rows);
-    const correct = this.backend.countCorrect(logits, labels, rows, this.outputSize);
+    const outcome = this.scored(this.predict(x, rows, 'train', rng), labels, rows);
     let dout = this.lossLayer.backward(rows, 1);
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout, rows);
     this.first.backwardParams(dout, rows);
-    return { lossSum, correct };
+    return outcome;
   }
 
   get segmentable(): boolean {
@@ -178,7 +176,7 @@ export class SequentialNet implements Net {
 
   factoredWeights(into: Float32Array): void {
     const last = this.lastFactored;
-    if (last === null || this.segmented === null) {
+    if (last === null) {
       throw new Error('factoredWeights: the last gradient pass of this net was not gradientFactored');
     }
     this.first.weightGradientSegmented(last.dout, last.rows, last.bounds, last.segments, into);
@@ -199,8 +197,7 @@ export class SequentialNet implements Net {
         'gradientSegmented: this net has layers (dropout, batch norm) that need one shard at a time',
       );
     }
-    let logits = this.first.forwardBytes(pixels, rows);
-    for (let i = 1; i < this.layers.length; i++) logits = this.layers[i].forward(logits, rows, 'train');
+    const logits = this.forwardBytes(pixels, rows, 'train');
     const lossSum = this.lossLayer.forwardSegmented(logits, labels, rows, bounds, segments);
     const correct = this.backend.countCorrect(logits, labels, rows, this.outputSize);
     let dout = this.lossLayer.backward(rows, 1);
@@ -210,15 +207,23 @@ export class SequentialNet implements Net {
   }
 
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome {
-    const logits = this.predict(x, rows, 'eval');
-    const lossSum = this.lossLayer.forward(logits, labels, rows);
-    return { lossSum, correct: this.backend.countCorrect(logits, labels, rows, this.outputSize) };
+    return this.scored(this.predict(x, rows, 'eval'), labels, rows);
   }
 
   evaluateBytes(pixels: Uint8Array, labels: Int32Array, rows: number): ShardOutcome {
     this.lastFactored = null;
+    return this.scored(this.forwardBytes(pixels, rows, 'eval'), labels, rows);
+  }
+
+  /** The logits of pixel bytes: the first layer reads them itself (Affine.forwardBytes). */
+  private forwardBytes(pixels: Uint8Array, rows: number, mode: Mode): Float32Array {
     let logits = this.first.forwardBytes(pixels, rows);
-    for (let i = 1; i < this.layers.length; i++) logits = this.layers[i].forward(logits, rows, 'eval');
+    for (let i = 1; i < this.layers.length; i++) logits = this.layers[i].forward(logits, rows, mode);
+    return logits;
+  }
+
+  /** Loss sum and correct count of `logits`. */
+  private scored(logits: Float32Array, labels: Int32Array, rows: number): ShardOutcome {
     const lossSum = this.lossLayer.forward(logits, labels, rows);
     return { lossSum, correct: this.backend.countCorrect(logits, labels, rows, this.outputSize) };
   }
