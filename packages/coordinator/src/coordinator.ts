@@ -450,9 +450,14 @@ export class Coordinator implements LinkListener {
       },
     };
 
-    /** Draws step `step`'s batch and hands its nodes to the workers; resolves when every node is summed. */
+    /**
+     * Draws step `step`'s batch and hands its nodes to the workers; resolves when every node is summed. In a
+     * factored run whose next step will follow at once, each task also names its node's next rows, which the
+     * worker lists while the coordinator sums.
+     */
     const dispatch = (step: number): Promise<void> => {
       const batch = this.state.drawBatch(step);
+      const next = this.state.replay !== null && plain(step + 1) ? this.state.drawBatch(step + 1) : null;
       computeMs.clear();
       aggregateMs = 0;
       tasks.length = 0;
@@ -478,6 +483,7 @@ export class Coordinator implements LinkListener {
             shard: node.first,
             end: node.end,
             indices: batch.subarray(start, end),
+            ...(next !== null ? { next: next.subarray(start, end) } : {}),
           });
           rows.push(end - start);
           owners.push(run.link);
@@ -536,6 +542,7 @@ export class Coordinator implements LinkListener {
         const t3 = performance.now();
         this.broadcast(this.paramsMessage(), factored ? 'in-process' : 'all');
         const t4 = performance.now();
+        this.state.stageNext();
         const timings = {
           stepMs: t4 - t0,
           dispatchMs: t1 - t0,

@@ -77,12 +77,14 @@ export class TrainingState {
   step = 0;
   version = 0;
   /**
-   * Batches by step parity: a factored run draws step t + 1's batch before it applies step t (see
-   * `Coordinator.run`), so two can be live. Each is refilled every other step.
+   * Batches by step mod 3: a factored run draws step t + 1's batch before it applies step t, and step t + 2's
+   * to tell workers their next rows (see `Coordinator.run`), so three can be live.
    */
-  private readonly batches: [Int32Array, Int32Array];
-  /** Per parity, the sampler as it was before that batch was drawn, while its step is not yet applied. */
-  private readonly beforeDraw: [SamplerState | null, SamplerState | null] = [null, null];
+  private readonly batches: Int32Array[];
+  /** Per slot, the sampler as it was before that batch was drawn, while its step is not yet applied. */
+  private readonly beforeDraw: (SamplerState | null)[] = [null, null, null];
+  /** The last step whose batch is drawn: batches are drawn in step order. */
+  private drawnThrough = -1;
 
   readonly trainCount: number;
 
@@ -114,7 +116,7 @@ export class TrainingState {
       config.shards,
       this.net.backend,
     );
-    this.batches = [new Int32Array(config.batch), new Int32Array(config.batch)];
+    this.batches = [0, 1, 2].map(() => new Int32Array(config.batch));
     this.rehash();
   }
 
@@ -154,20 +156,39 @@ export class TrainingState {
     this.optimizer.loadState(checkpoint.optimizer);
     this.sampler = restoreSampler(checkpoint.sampler as SamplerState, this.trainCount);
     this.step = checkpoint.step;
+    this.drawnThrough = this.step - 1;
     this.rehash();
   }
 
-  /** Draws the batch of step `step` (the current one or the next), after every earlier step's. */
+  /**
+   * The batch of step `step`, drawn now if it is not yet: steps are drawn in order, from the current one to
+   * two past it.
+   */
   drawBatch(step = this.step): Int32Array {
-    const parity = step & 1;
-    this.beforeDraw[parity] = this.sampler.state();
-    this.sampler.next(this.config.batch, this.batches[parity]);
-    return this.batches[parity];
+    const slot = step % 3;
+    if (step <= this.drawnThrough) return this.batches[slot];
+    if (step !== this.drawnThrough + 1 || step > this.step + 2) {
+      throw new RangeError(
+        `cannot draw the batch of step ${step}: the parameters are at step ${this.step}, batches are drawn through step ${this.drawnThrough}`,
+      );
+    }
+    this.beforeDraw[slot] = this.sampler.state();
+    this.sampler.next(this.config.batch, this.batches[slot]);
+    this.drawnThrough = step;
+    return this.batches[slot];
   }
 
-  /** The batch drawn for `step`: valid until the batch of step + 2 is drawn. */
+  /** The batch drawn for `step`: valid until the batch of step + 3 is drawn. */
   batchOf(step: number): Int32Array {
-    return this.batches[step & 1];
+    return this.batches[step % 3];
+  }
+
+  /**
+   * In a factored run, lists the next step's batch for the replay when it is drawn already: the coordinator
+   * does it while that step's results are on their way, so its own step then skips the listing.
+   */
+  stageNext(): void {
+    if (this.replay !== null && this.drawnThrough >= this.step) this.replay.stage(this.batchOf(this.step));
   }
 
   /**
@@ -175,10 +196,12 @@ export class TrainingState {
    * batches again on resume.
    */
   abandonStep(): void {
-    const first = this.beforeDraw[this.step & 1];
-    if (first !== null) this.sampler = restoreSampler(first, this.trainCount);
-    this.beforeDraw[0] = null;
-    this.beforeDraw[1] = null;
+    const first = this.beforeDraw[this.step % 3];
+    if (this.drawnThrough >= this.step && first !== null) {
+      this.sampler = restoreSampler(first, this.trainCount);
+    }
+    this.beforeDraw.fill(null);
+    this.drawnThrough = this.step - 1;
   }
 
   /** Columns of the factor results carry: the first layer's width in a factored run, else 0. */
@@ -219,11 +242,11 @@ export class TrainingState {
     const r = this.accumulator.result();
     const loss = r.lossSum / this.config.batch + l2Penalty(this.net);
     const { correct, rows } = r;
-    const parity = this.step & 1;
-    if (this.replay !== null) this.replay.apply(this.optimizer, this.batches[parity], r.gradSum, r.statsSum);
+    const slot = this.step % 3;
+    if (this.replay !== null) this.replay.apply(this.optimizer, this.batches[slot], r.gradSum, r.statsSum);
     else applyStep(this.net, this.optimizer, r.gradSum, r.statsSum, this.config.batch);
     this.accumulator.reset();
-    this.beforeDraw[parity] = null;
+    this.beforeDraw[slot] = null;
     this.step++;
     this.rehash();
     return { loss, correct, rows };

@@ -64,19 +64,23 @@ async function withFakeCoordinator(
 }
 
 describe('a worker given a malformed task', () => {
-  it('answers a range of shards that is not a tree node, or indices that do not fit it, with an error and keeps computing', async () => {
+  it('answers a range of shards that is not a tree node, or indices or next rows that do not fit it, with an error and keeps computing', async () => {
     const seen = await withFakeCoordinator({}, (m, send) => {
       if (m.kind !== 'ready') return;
       const indices = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
       const task = { kind: 'task', step: 0 } as const;
       send({ ...task, shard: 1, end: 3, indices: indices(6) });
       send({ ...task, shard: 0, end: 2, indices: indices(5) });
-      send({ ...task, shard: 2, end: 4, indices: indices(6) });
+      send({ ...task, shard: 0, end: 2, indices: indices(6), next: indices(5) });
+      send({ ...task, shard: 0, end: 2, indices: indices(6), next: indices(6).fill(data.train.count) });
+      send({ ...task, shard: 2, end: 4, indices: indices(6), next: indices(6) });
     });
     const errors = seen.flatMap((m) => (m.kind === 'error' ? [m.message] : []));
     expect(errors).toEqual([
       expect.stringContaining('not a node'),
       expect.stringContaining('hold 6 rows, but 5 indices'),
+      expect.stringContaining('name 5 next rows for 6 rows'),
+      expect.stringContaining(`next index ${data.train.count} is outside`),
     ]);
     const results = seen.filter((m) => m.kind === 'result');
     expect(results).toMatchObject([{ shard: 2, end: 4, rows: 6 }]);

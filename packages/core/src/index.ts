@@ -64,6 +64,7 @@ export * from './train/accumulator.js';
 export * from './train/apply.js';
 export * from './train/config.js';
 export * from './train/factor-replay.js';
+export * from './train/listed-rows.js';
 export * from './train/local-trainer.js';
 export * from './train/shard-computer.js';
 export * from './train/shard-tree.js';

@@ -65,6 +65,8 @@ export const readySchema = z.object({ kind: z.literal('ready') });
  * coordinator → worker: compute the gradient sums of micro-shards [shard, end), a node of the step's pairwise
  * shard tree, with the params of `step`; `indices` are those shards' rows of the batch. (The result says
  * which parameters it used; a factored run sends tasks before the coordinator has hashed that step's.)
+ * `next`, when the coordinator has drawn the next batch already: the rows the same node covers at the next
+ * step, which the worker may gather and list while it waits for this step's update.
  */
 export const taskSchema = z.object({
   kind: z.literal('task'),
@@ -72,6 +74,7 @@ export const taskSchema = z.object({
   shard: count,
   end: count,
   indices: int32s,
+  next: int32s.optional(),
 });
 
 /**

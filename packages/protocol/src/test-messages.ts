@@ -93,4 +93,13 @@ export const examples: Message[] = [
     totalBytes: 3,
     bytes: new Uint8Array([1, 2, 3]),
   },
+  // A task naming its node's next rows.
+  {
+    kind: 'task',
+    step: 5,
+    shard: 0,
+    end: 2,
+    indices: new Int32Array([1, 2, 3]),
+    next: new Int32Array([9, 8, 7]),
+  },
 ];

@@ -1,5 +1,5 @@
 /** Bumped whenever a message kind changes shape; both ends must agree exactly. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Default largest frame either end accepts (bytes). The dataset travels in chunks well below it. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;

@@ -119,6 +119,28 @@ describe('ShardEngine in a factored run', () => {
     expect(a.prepareUpdate()).toBe(false);
   });
 
+  it("lists a task's next rows ahead, and computes the next task with the bits of one that lists them itself", () => {
+    const [staging, plain] = [engine(), engine()];
+    const rowsOf = (step: number) =>
+      Int32Array.from({ length: config.batch }, (_, i) => (i * 11 + step * 3) % data.train.count);
+    const update = updateFrom(engine(), 0);
+    for (let step = 0; step < 3; step++) {
+      // Step 1 names other rows as next than step 2 brings: the engine lists step 2's afresh.
+      const next = step === 1 ? rowsOf(7) : rowsOf(step + 1);
+      const task: Task = { kind: 'task', step, shard: 0, end: config.shards, indices: rowsOf(step), next };
+      const results = [staging, plain].map((e) => e.compute(task));
+      expect(
+        Buffer.from(results[0].factor!.buffer, results[0].factor!.byteOffset, results[0].factor!.byteLength),
+      ).toEqual(
+        Buffer.from(results[1].factor!.buffer, results[1].factor!.byteOffset, results[1].factor!.byteLength),
+      );
+      expect(results[0].grad).toEqual(results[1].grad);
+      expect(staging.stageNext(task)).toBe(true);
+      expect(plain.stageNext({ ...task, next: undefined })).toBe(false);
+      for (const e of [staging, plain]) e.replay({ ...update, step: step + 1, indices: rowsOf(step) });
+    }
+  });
+
   it('takes the optimizer state a welcome or resync sends: momentum carries on from it', () => {
     const fresh = engine();
     const warmed = engine();

@@ -161,6 +161,16 @@ export class ShardEngine {
     return true;
   }
 
+  /**
+   * Lists the rows a task names as its node's next (`Task.next`), so that the next step's task over those
+   * rows starts from them listed. Returns whether there were any.
+   */
+  stageNext(task: Task): boolean {
+    if (task.next === undefined) return false;
+    this.computer.stage(task.next);
+    return true;
+  }
+
   /** One node's sums. `grad` and `stats` are buffers of the engine's, valid until the next call. */
   compute(task: Task): Result {
     const started = performance.now();

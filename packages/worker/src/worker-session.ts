@@ -307,14 +307,25 @@ export class WorkerSession {
       });
       return;
     }
+    if (task.next !== undefined && task.next.length !== task.indices.length) {
+      this.send({
+        kind: 'error',
+        code: ErrorCode.badMessage,
+        message: `task shards [${task.shard}, ${task.end}) name ${task.next.length} next rows for ${task.indices.length} rows`,
+      });
+      return;
+    }
     const n = data.train.count;
-    for (let i = 0; i < task.indices.length; i++) {
-      const k = task.indices[i];
-      if (k < 0 || k >= n) {
+    for (const [what, rows] of [
+      ['index', task.indices],
+      ['next index', task.next],
+    ] as const) {
+      const outside = rows?.find((k) => k < 0 || k >= n);
+      if (outside !== undefined) {
         this.send({
           kind: 'error',
           code: ErrorCode.badMessage,
-          message: `task index ${k} is outside the ${n} training rows`,
+          message: `task ${what} ${outside} is outside the ${n} training rows`,
         });
         return;
       }

@@ -29,7 +29,7 @@ export class Affine implements Layer {
   private readonly out: Float32Array;
   private readonly dx: Float32Array | null;
   private x: Float32Array | null = null;
-  /** The nonzero pixels of the last `forwardBytes` (x is null then), read by the backward; made on first use. */
+  /** The listed pixels of the last `forwardListed` (x is null then), read by the backward. */
   private pixels: PixelList | null = null;
   private rows = 0;
 
@@ -55,21 +55,26 @@ export class Affine implements Layer {
     this.backend.gemm(false, false, rows, this.outputSize, this.inputSize, x, this.W, this.out, false);
     this.backend.addBias(this.out, this.b, rows, this.outputSize);
     this.x = x;
+    this.pixels = null;
     this.rows = rows;
     return this.out;
   }
 
   /**
-   * `forward` of a first layer from pixel bytes (each standing for byte / 255), skipping the float copy of
-   * the batch. The pixels are listed once here for the backward too.
+   * `forward` of a first layer from listed pixel bytes (each standing for byte / 255), skipping the float
+   * copy of the batch. `pixels` must stay unchanged until the backward, which reads it too.
    */
-  forwardBytes(bytes: Uint8Array, rows: number): Float32Array {
+  forwardListed(pixels: PixelList, rows: number): Float32Array {
     checkRows('Affine', rows, this.maxRows);
-    const backend = this.backend;
-    this.pixels ??= backend.createPixelList(this.maxRows, this.inputSize, this.outputSize);
-    backend.listPixels(this.pixels, bytes, rows);
-    backend.gemmPixels(this.pixels, this.W, this.out);
-    backend.addBias(this.out, this.b, rows, this.outputSize);
+    if (pixels.rows !== rows || pixels.cols !== this.inputSize || pixels.n !== this.outputSize) {
+      throw new RangeError(
+        `Affine: a pixel list of ${pixels.rows} rows × ${pixels.cols} pixels for ${pixels.n} outputs does not ` +
+          `fit ${rows} rows of this ${this.inputSize} → ${this.outputSize} layer`,
+      );
+    }
+    this.backend.gemmPixels(pixels, this.W, this.out);
+    this.backend.addBias(this.out, this.b, rows, this.outputSize);
+    this.pixels = pixels;
     this.x = null;
     this.rows = rows;
     return this.out;
@@ -125,7 +130,7 @@ export class Affine implements Layer {
   /** The parameter gradients alone (dW, db), for a first layer whose dx nobody needs. */
   backwardParams(dout: Float32Array, rows: number): void {
     checkBackwardRows('Affine', rows, this.rows);
-    if (this.x === null) throw new Error('Affine: after forwardBytes, call backwardParamsSegmented');
+    if (this.x === null) throw new Error('Affine: after forwardListed, call backwardParamsSegmented');
     this.backend.gemm(true, false, this.inputSize, this.outputSize, rows, this.x!, dout, this.dW, false);
     this.backend.sumRows(dout, rows, this.outputSize, this.db, false);
   }
@@ -133,7 +138,6 @@ export class Affine implements Layer {
   dispose(): void {
     this.backend.free(this.out);
     if (this.dx !== null) this.backend.free(this.dx);
-    if (this.pixels !== null) this.backend.freePixelList(this.pixels);
   }
 }
 

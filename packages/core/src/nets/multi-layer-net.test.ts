@@ -218,8 +218,8 @@ describe('MultiLayerNet batch-norm statistics', () => {
   });
 });
 
-describe('MultiLayerNet.evaluateBytes', () => {
-  it('gives the loss and count of evaluate on the bytes scaled to floats, bitwise, on both backends', () => {
+describe('MultiLayerNet.evaluateListed', () => {
+  it('gives the loss and count of evaluate on the listed bytes scaled to floats, bitwise, on both backends', () => {
     const rng = new Rng(8);
     const rows = 8;
     const pixels = Uint8Array.from({ length: rows * 5 }, () => (rng.nextInt(3) === 0 ? 0 : rng.nextInt(256)));
@@ -233,7 +233,9 @@ describe('MultiLayerNet.evaluateBytes', () => {
         const x = be.alloc(pixels.length);
         be.unitBytes(owned, pixels.length, x);
         const fromFloats = net.evaluate(x, labels, rows);
-        expect(net.evaluateBytes(owned, labels, rows)).toEqual(fromFloats);
+        const list = be.createPixelList(rows, 5, net.firstWidth);
+        be.listPixels(list, owned, rows);
+        expect(net.evaluateListed(list, labels, rows)).toEqual(fromFloats);
       }
     }
   });

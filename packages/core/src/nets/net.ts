@@ -1,5 +1,5 @@
 import type { Rng } from '../rng.js';
-import type { Backend } from '../tensor/backend.js';
+import type { Backend, PixelList } from '../tensor/backend.js';
 
 /** Where one parameter tensor (W1, b1, …) sits inside the net's contiguous parameter buffer. */
 export interface ParamSpec {
@@ -56,6 +56,8 @@ export interface Net {
   readonly statsSum: Float32Array;
   /** Largest number of rows one forward call may take (buffers are preallocated for it). */
   readonly maxRows: number;
+  /** Outputs of the first layer (an Affine): pixel lists this net reads are made for that width. */
+  readonly firstWidth: number;
   /** L2 weight-decay coefficient λ (0 when off): loss += λ/2·Σ‖W‖², grad += λ·W, once per step. */
   readonly weightDecay: number;
 
@@ -70,12 +72,13 @@ export interface Net {
   readonly segmentable: boolean;
   /**
    * `gradientSum` over several consecutive micro-shards at once (rows cut at `bounds`, segments + 1
-   * offsets), from the rows' pixel bytes (each standing for byte / 255, as `unitBytes` writes it): `grads`
-   * gets each shard's sum added along the pairwise tree, the bits that computing the shards one by one and
-   * adding them that way would give. Throws unless `segmentable`.
+   * offsets), from the rows' listed pixel bytes (each standing for byte / 255, as `unitBytes` writes it;
+   * listed for this net's first layer): `grads` gets each shard's sum added along the pairwise tree, the bits
+   * that computing the shards one by one and adding them that way would give. Throws unless `segmentable`.
+   * `pixels` must stay unchanged until `factoredWeights` has read it.
    */
   gradientSegmented(
-    pixels: Uint8Array,
+    pixels: PixelList,
     labels: Int32Array,
     rows: number,
     bounds: Int32Array,
@@ -89,7 +92,7 @@ export interface Net {
    * unless `factors`.
    */
   gradientFactored(
-    pixels: Uint8Array,
+    pixels: PixelList,
     labels: Int32Array,
     rows: number,
     bounds: Int32Array,
@@ -103,10 +106,10 @@ export interface Net {
   /** Forward only, eval mode: loss sum and correct count. */
   evaluate(x: Float32Array, labels: Int32Array, rows: number): ShardOutcome;
   /**
-   * `evaluate` of pixel bytes (each standing for byte / 255), without their float copy: the same results as
-   * `evaluate` on unitBytes' output.
+   * `evaluate` of listed pixel bytes (each standing for byte / 255), without their float copy: the same
+   * results as `evaluate` on unitBytes' output.
    */
-  evaluateBytes(pixels: Uint8Array, labels: Int32Array, rows: number): ShardOutcome;
+  evaluateListed(pixels: PixelList, labels: Int32Array, rows: number): ShardOutcome;
   /** Moves the running statistics toward `statsSum / batchSize` (batch-norm momentum); no-op without batch norm. */
   updateStats(statsSum: Float32Array, batchSize: number): void;
 }

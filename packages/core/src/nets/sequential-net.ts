@@ -4,7 +4,7 @@ import { checkPositiveInteger } from '../layers/checks.js';
 import type { Layer } from '../layers/layer.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import { Rng } from '../rng.js';
-import type { Backend } from '../tensor/backend.js';
+import type { Backend, PixelList } from '../tensor/backend.js';
 import type { FactoredOutcome, FactorLayout, Mode, Net, ParamSpec, ShardOutcome } from './net.js';
 
 type SegmentedBackward = NonNullable<Layer['backwardSegmented']>;
@@ -55,6 +55,7 @@ export class SequentialNet implements Net {
   readonly inputSize: number;
   readonly outputSize: number;
   readonly maxRows: number;
+  readonly firstWidth: number;
   readonly weightDecay: number;
   readonly params: Float32Array;
   readonly grads: Float32Array;
@@ -112,6 +113,7 @@ export class SequentialNet implements Net {
     if (!(first instanceof Affine))
       throw new Error('the first layer of a net must be an Affine: it reads pixel bytes');
     this.first = first;
+    this.firstWidth = first.outputSize;
     const backwards = rest.map((layer) => layer.backwardSegmented?.bind(layer));
     this.segmented = backwards.every((b) => b !== undefined) ? (backwards as SegmentedBackward[]) : null;
     this.factors =
@@ -150,7 +152,7 @@ export class SequentialNet implements Net {
   }
 
   gradientSegmented(
-    pixels: Uint8Array,
+    pixels: PixelList,
     labels: Int32Array,
     rows: number,
     bounds: Int32Array,
@@ -160,7 +162,7 @@ export class SequentialNet implements Net {
   }
 
   gradientFactored(
-    pixels: Uint8Array,
+    pixels: PixelList,
     labels: Int32Array,
     rows: number,
     bounds: Int32Array,
@@ -183,7 +185,7 @@ export class SequentialNet implements Net {
   }
 
   private segmentedPass(
-    pixels: Uint8Array,
+    pixels: PixelList,
     labels: Int32Array,
     rows: number,
     bounds: Int32Array,
@@ -197,7 +199,7 @@ export class SequentialNet implements Net {
         'gradientSegmented: this net has layers (dropout, batch norm) that need one shard at a time',
       );
     }
-    const logits = this.forwardBytes(pixels, rows, 'train');
+    const logits = this.forwardListed(pixels, rows, 'train');
     const lossSum = this.lossLayer.forwardSegmented(logits, labels, rows, bounds, segments);
     const correct = this.backend.countCorrect(logits, labels, rows, this.outputSize);
     let dout = this.lossLayer.backward(rows, 1);
@@ -210,14 +212,14 @@ export class SequentialNet implements Net {
     return this.scored(this.predict(x, rows, 'eval'), labels, rows);
   }
 
-  evaluateBytes(pixels: Uint8Array, labels: Int32Array, rows: number): ShardOutcome {
+  evaluateListed(pixels: PixelList, labels: Int32Array, rows: number): ShardOutcome {
     this.lastFactored = null;
-    return this.scored(this.forwardBytes(pixels, rows, 'eval'), labels, rows);
+    return this.scored(this.forwardListed(pixels, rows, 'eval'), labels, rows);
   }
 
-  /** The logits of pixel bytes: the first layer reads them itself (Affine.forwardBytes). */
-  private forwardBytes(pixels: Uint8Array, rows: number, mode: Mode): Float32Array {
-    let logits = this.first.forwardBytes(pixels, rows);
+  /** The logits of listed pixel bytes: the first layer reads them itself (Affine.forwardListed). */
+  private forwardListed(pixels: PixelList, rows: number, mode: Mode): Float32Array {
+    let logits = this.first.forwardListed(pixels, rows);
     for (let i = 1; i < this.layers.length; i++) logits = this.layers[i].forward(logits, rows, mode);
     return logits;
   }

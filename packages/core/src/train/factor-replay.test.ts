@@ -133,6 +133,37 @@ describe('a step whose first-layer weight gradient travels as its factor', () =>
     }
   });
 
+  it('computes and replays rows staged ahead with the bits of listing them then, and ignores rows staged for another step', () => {
+    const data = imageSet(300, 784, 0.2, 6);
+    const [batch, shards] = [100, 4];
+    const ranges = shardRanges(batch, shards);
+    const nets = [0, 1].map(() => mnistLikeNet(new WasmBackend(), batch, 0));
+    const optimizers = nets.map((net) => createOptimizer(momentum, net.params.length, net.backend));
+    const replays = nets.map((net) => new FactorReplay(net, data, ranges));
+    const computers = nets.map((net) => new ShardComputer(net, data, 1, ranges, true));
+    const batches = [0, 1, 2, 3].map((step) =>
+      Int32Array.from({ length: batch }, (_, i) => (i * 43 + 17 * step + 1) % data.count),
+    );
+    for (let step = 0; step < 3; step++) {
+      // Process 0 stages each step's rows a step ahead, but for step 2 the rows of step 3.
+      if (step === 0) computers[0].stage(batches[0]);
+      const outs = computers.map((computer) => computer.computeNode(step, 0, shards, batches[step]));
+      const staged = step === 1 ? batches[3] : batches[step + 1];
+      computers[0].stage(staged);
+      replays[0].stage(staged);
+      outs.forEach((out, k) => {
+        replays[k].apply(
+          optimizers[k],
+          batches[step],
+          out.grad.slice(),
+          out.stats.slice(),
+          out.factor!.slice(),
+        );
+      });
+      expectBitwiseEqual(nets[0].params, nets[1].params);
+    }
+  });
+
   it('is refused for a net whose layers need one shard at a time', () => {
     const data = syntheticDataset(40, 1);
     const net = smallNet({ dropout: 0.5 });

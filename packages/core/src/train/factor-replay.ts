@@ -1,9 +1,8 @@
-import { gatherBatchBytes } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
 import type { FactorLayout, Net } from '../nets/net.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import type { PixelList } from '../tensor/backend.js';
 import { applyStep } from './apply.js';
+import { StagedRows } from './listed-rows.js';
 import type { ShardRange } from './shards.js';
 
 export class FactorReplayError extends Error {
@@ -31,11 +30,8 @@ export class FactorReplay {
   private readonly train: Dataset;
   private readonly segments: number;
   private readonly bounds: Int32Array;
-  /** Pixel rows in backend memory (an Int32Array's bytes: the backend has no byte alloc). */
-  private readonly words: Int32Array;
-  private readonly bytes: Uint8Array;
-  private readonly labels: Int32Array;
-  private readonly pixels: PixelList;
+  /** The batch's rows as `formWeights` lists them, and a step's rows listed ahead by `stage`. */
+  private readonly listed: StagedRows;
   private readonly gradSum: Float32Array;
   private readonly weightSum: Float32Array;
   /** Set by `prepare`, cleared by `apply`: weightSum is formed from `preparedIndices` and `factor`. */
@@ -61,10 +57,7 @@ export class FactorReplay {
     this.batch = ranges[ranges.length - 1].end;
     this.bounds = Int32Array.from([...ranges.map((r) => r.start), this.batch]);
     this.factor = backend.alloc(this.batch * this.layout.width);
-    this.words = backend.allocInt32(Math.ceil((this.batch * net.inputSize) / 4));
-    this.bytes = new Uint8Array(this.words.buffer, this.words.byteOffset, this.batch * net.inputSize);
-    this.labels = backend.allocInt32(this.batch);
-    this.pixels = backend.createPixelList(this.batch, net.inputSize, this.layout.width);
+    this.listed = new StagedRows(net, this.batch);
     this.gradSum = backend.alloc(net.params.length);
     this.weightSum = this.gradSum.subarray(0, this.layout.weights);
     this.preparedIndices = new Int32Array(this.batch);
@@ -122,6 +115,17 @@ export class FactorReplay {
     this.prepared = true;
   }
 
+  /**
+   * Lists the batch `indices` of a later step now, so that forming its weights' gradient skips gathering and
+   * listing: the coordinator does it while it waits for that step's results.
+   */
+  stage(indices: Int32Array): void {
+    if (indices.length !== this.batch) {
+      throw new FactorReplayError(`a step takes ${this.batch} indices, got ${indices.length} to stage`);
+    }
+    this.listed.stage(this.train, indices);
+  }
+
   private check(indices: Int32Array, factor: Float32Array): void {
     if (indices.length !== this.batch || factor.length !== this.factor.length) {
       throw new FactorReplayError(
@@ -133,17 +137,15 @@ export class FactorReplay {
 
   /** weightSum = pixelsᵀ·factor over the batch `indices`, per micro-shard added along the pairwise tree. */
   private formWeights(indices: Int32Array): void {
-    const backend = this.net.backend;
-    gatherBatchBytes(this.train, indices, 0, this.batch, this.bytes, this.labels);
-    backend.listPixels(this.pixels, this.bytes, this.batch);
-    backend.gemmTNTreePixels(this.pixels, this.factor, this.weightSum, this.bounds, this.segments);
+    const { pixels } = this.listed.take(this.train, indices);
+    this.net.backend.gemmTNTreePixels(pixels, this.factor, this.weightSum, this.bounds, this.segments);
   }
 
   /** Gives the buffers back to the backend; the replay is unusable afterwards. */
   dispose(): void {
     const backend = this.net.backend;
-    for (const buffer of [this.factor, this.words, this.labels, this.gradSum]) backend.free(buffer);
-    backend.freePixelList(this.pixels);
+    for (const buffer of [this.factor, this.gradSum]) backend.free(buffer);
+    this.listed.dispose();
   }
 }
 

@@ -3,6 +3,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Net } from '../nets/net.js';
 import { Rng } from '../rng.js';
 import { pairwiseSplit } from '../tensor/pairwise.js';
+import { StagedRows } from './listed-rows.js';
 import { isTreeNode } from './shard-tree.js';
 import type { ShardRange } from './shards.js';
 
@@ -66,6 +67,8 @@ export class ShardComputer {
   /** Raw pixel rows before scaling, in backend memory (an Int32Array's bytes: the backend has no byte alloc). */
   private readonly words: Int32Array;
   private readonly bytes: Uint8Array;
+  /** The listed rows a segmented pass or an evaluation reads, and those listed ahead by `stage`. */
+  private readonly listed: StagedRows;
   /** With factored nodes: the gradient past the first layer's weights, a view of net.grads. */
   private readonly rest: Float32Array | null;
 
@@ -89,6 +92,7 @@ export class ShardComputer {
     const byteCount = net.maxRows * net.inputSize;
     this.words = net.backend.allocInt32(Math.ceil(byteCount / 4));
     this.bytes = new Uint8Array(this.words.buffer, this.words.byteOffset, byteCount);
+    this.listed = new StagedRows(net, net.maxRows);
   }
 
   /**
@@ -118,20 +122,24 @@ export class ShardComputer {
     this.requireRows(rows);
     for (let s = first; s <= end; s++)
       this.bounds[s - first] = (s < end ? this.ranges[s].start : this.ranges[end - 1].end) - start;
-    gatherBatchBytes(this.train, indices, 0, rows, this.bytes, this.labels);
+    const { pixels, labels } = this.listed.take(this.train, indices);
     if (this.rest !== null) {
-      const out = this.net.gradientFactored(this.bytes, this.labels, rows, this.bounds, end - first);
+      const out = this.net.gradientFactored(pixels, labels, rows, this.bounds, end - first);
       const { lossSum, correct, factor } = out;
       return { rows, lossSum, correct, grad: this.rest, stats: this.net.statsSum, factor };
     }
-    const { lossSum, correct } = this.net.gradientSegmented(
-      this.bytes,
-      this.labels,
-      rows,
-      this.bounds,
-      end - first,
-    );
+    const { lossSum, correct } = this.net.gradientSegmented(pixels, labels, rows, this.bounds, end - first);
     return { rows, lossSum, correct, grad: this.net.grads, stats: this.net.statsSum };
+  }
+
+  /**
+   * Lists the training rows `indices` now, for a later node over the same rows (`computeNode` then skips
+   * gathering and listing them). Only nets that run a node in one pass (`segmentable`) read listed rows.
+   */
+  stage(indices: Int32Array): void {
+    if (!this.net.segmentable) return;
+    this.requireRows(indices.length);
+    this.listed.stage(this.train, indices);
   }
 
   /** The batch rows node [first, end) covers, or null when it is not a node of this run's shard tree. */
@@ -221,12 +229,11 @@ export class ShardComputer {
     }
     let lossSum = 0;
     let correct = 0;
-    const { features } = dataset;
+    const listed = this.listed.own();
     for (let from = start; from < end; from += this.net.maxRows) {
       const to = Math.min(end, from + this.net.maxRows);
-      this.bytes.set(dataset.images.subarray(from * features, to * features));
-      this.labels.set(dataset.labels.subarray(from, to));
-      const outcome = this.net.evaluateBytes(this.bytes, this.labels, to - from);
+      listed.range(dataset, from, to);
+      const outcome = this.net.evaluateListed(listed.pixels, listed.labels, to - from);
       lossSum += outcome.lossSum;
       correct += outcome.correct;
     }
@@ -238,6 +245,7 @@ export class ShardComputer {
     this.net.backend.free(this.x);
     this.net.backend.free(this.labels);
     this.net.backend.free(this.words);
+    this.listed.dispose();
     for (const { grad } of this.levels) this.net.backend.free(grad);
   }
 

@@ -1,0 +1,109 @@
+import { gatherBatchBytes } from '../data/batch.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Net } from '../nets/net.js';
+import type { Backend, PixelList } from '../tensor/backend.js';
+
+/**
+ * Rows of a data set copied into backend memory with their nonzero pixels listed (Backend.listPixels), as a
+ * first layer reads them (Net.gradientFactored and its kin). Listing does not depend on the parameters, so a
+ * process told its next rows early can list them while it waits for the update, and find them by `holds`.
+ */
+export class ListedRows {
+  readonly labels: Int32Array;
+  readonly pixels: PixelList;
+  private readonly backend: Backend;
+  /** The pixel bytes (an Int32Array's memory: the backend has no byte alloc). */
+  private readonly words: Int32Array;
+  private readonly bytes: Uint8Array;
+  /** The indices of the last `gather`, and its data set (null when `range` filled the rows last). */
+  private readonly indices: Int32Array;
+  private source: Dataset | null = null;
+
+  /** Room for `maxRows` rows of `net`'s input, listed for its first layer. */
+  constructor(net: Net, maxRows: number) {
+    const backend = net.backend;
+    const features = net.inputSize;
+    this.backend = backend;
+    this.labels = backend.allocInt32(maxRows);
+    this.words = backend.allocInt32(Math.ceil((maxRows * features) / 4));
+    this.bytes = new Uint8Array(this.words.buffer, this.words.byteOffset, maxRows * features);
+    this.pixels = backend.createPixelList(maxRows, features, net.firstWidth);
+    this.indices = new Int32Array(maxRows);
+  }
+
+  /** Lists rows `indices` of `dataset` (throws a DataError, holding nothing, for an index outside it). */
+  gather(dataset: Dataset, indices: Int32Array): void {
+    this.source = null;
+    gatherBatchBytes(dataset, indices, 0, indices.length, this.bytes, this.labels);
+    this.backend.listPixels(this.pixels, this.bytes, indices.length);
+    this.indices.set(indices);
+    this.source = dataset;
+  }
+
+  /** Lists rows [start, end) of `dataset`, at most maxRows of them. */
+  range(dataset: Dataset, start: number, end: number): void {
+    this.source = null;
+    const { features } = dataset;
+    this.bytes.set(dataset.images.subarray(start * features, end * features));
+    this.labels.set(dataset.labels.subarray(start, end));
+    this.backend.listPixels(this.pixels, this.bytes, end - start);
+  }
+
+  /** Whether the rows listed are those `gather` would list for `dataset` and `indices`. */
+  holds(dataset: Dataset, indices: Int32Array): boolean {
+    if (this.source !== dataset || indices.length !== this.pixels.rows) return false;
+    for (let i = 0; i < indices.length; i++) if (indices[i] !== this.indices[i]) return false;
+    return true;
+  }
+
+  /** Gives the buffers back to the backend; unusable afterwards. */
+  dispose(): void {
+    this.backend.free(this.labels);
+    this.backend.free(this.words);
+    this.backend.freePixelList(this.pixels);
+  }
+}
+
+/**
+ * The rows a pass reads, and a spare that `stage` lists a later pass's rows into ahead of time; `take` swaps
+ * the two when the spare holds the rows asked for. Rows a pass was given stay listed until the next `take`.
+ */
+export class StagedRows {
+  private current: ListedRows | null = null;
+  private spare: ListedRows | null = null;
+
+  constructor(
+    private readonly net: Net,
+    private readonly maxRows: number,
+  ) {}
+
+  /** Lists rows `indices` of `dataset` into the spare, for a `take` of the same rows. */
+  stage(dataset: Dataset, indices: Int32Array): void {
+    this.spare ??= new ListedRows(this.net, this.maxRows);
+    this.spare.gather(dataset, indices);
+  }
+
+  /** Rows `indices` of `dataset` listed: the staged ones when they are these, else listed now. */
+  take(dataset: Dataset, indices: Int32Array): ListedRows {
+    const spare = this.spare;
+    if (spare?.holds(dataset, indices)) {
+      this.spare = this.current;
+      this.current = spare;
+      return spare;
+    }
+    const current = this.own();
+    current.gather(dataset, indices);
+    return current;
+  }
+
+  /** The rows in use, to list other rows into (an evaluation's ranges); the spare is left alone. */
+  own(): ListedRows {
+    this.current ??= new ListedRows(this.net, this.maxRows);
+    return this.current;
+  }
+
+  dispose(): void {
+    this.current?.dispose();
+    this.spare?.dispose();
+  }
+}
