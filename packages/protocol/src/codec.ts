@@ -1,6 +1,7 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { z } from 'zod';
 import { ErrorCode } from './codes.js';
+import { parseHot } from './hot-parse.js';
 import { type Message, type MessageKind, messageSchema } from './messages.js';
 import { ProtocolError } from './protocol-error.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './version.js';
@@ -119,6 +120,8 @@ export function decode<K extends MessageKind>(frame: unknown, options: DecodeOpt
       `message kind '${kind.slice(0, 64)}' is not accepted here; expected one of ${options.accept.join(', ')}`,
     );
   }
+  const hot = parseHot(value as Record<string, unknown>);
+  if (hot !== null) return { ok: true, message: hot as Extract<Message, { kind: K }> };
   const parsed = messageSchema.safeParse(value);
   if (!parsed.success) {
     return fail(
