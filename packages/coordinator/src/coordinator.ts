@@ -539,10 +539,10 @@ export class Coordinator implements LinkListener {
           }
         }
         const outcome = this.state.update();
+        this.state.stageNext();
         const t3 = performance.now();
         this.broadcast(this.paramsMessage(), factored ? 'in-process' : 'all');
         const t4 = performance.now();
-        this.state.stageNext();
         const timings = {
           stepMs: t4 - t0,
           dispatchMs: t1 - t0,

@@ -8,7 +8,10 @@ export interface StepTimings {
   readonly waitMs: number;
   /** Checking results and adding them into the step's sum. */
   readonly aggregateMs: number;
-  /** Dividing by the batch size and running the optimizer. */
+  /**
+   * Dividing by the batch size and running the optimizer; in a factored run also forming the first layer's
+   * weight gradient, and listing the next step's batch for that.
+   */
   readonly optimizerMs: number;
   /** Encoding the new parameters once and sending them to every worker. */
   readonly broadcastMs: number;
