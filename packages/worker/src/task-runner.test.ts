@@ -1,61 +1,16 @@
-import { type DataSplits, type Dataset, Rng, type TrainConfig } from '@descent/core';
 import { decode, type Result, type Task, type Update, WORKER_KINDS } from '@descent/protocol';
 import { describe, expect, it } from 'vitest';
-import { ShardEngine } from './shard-engine.js';
+import type { ShardEngine } from './shard-engine.js';
 import { TaskRunner } from './task-runner.js';
+import { config, data, engine } from './test-fixtures.js';
 import { TraceRecorder } from './trace-recorder.js';
 
-function dataset(count: number, rng: Rng): Dataset {
-  const images = new Uint8Array(count * 16);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = rng.nextInt(10);
-    for (let p = 0; p < 16; p++) images[i * 16 + p] = rng.nextInt(3) === 0 ? 0 : rng.nextInt(256);
-  }
-  return { count, rows: 4, cols: 4, features: 16, classes: 10, images, labels };
-}
-
-const rng = new Rng(9);
-const data: DataSplits = {
-  train: dataset(50, rng),
-  test: dataset(10, rng),
-  fingerprint: 'x',
-  source: 'synthetic',
-};
-const config: TrainConfig = {
-  model: {
-    kind: 'mlp',
-    inputSize: 16,
-    hidden: [8],
-    outputSize: 10,
-    activation: 'relu',
-    init: 'he',
-    initStd: 0.01,
-    weightDecay: 0,
-    dropout: 0,
-    batchNorm: false,
-  },
-  optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9, decayRate: 0.99, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-  batch: 8,
-  iters: 5,
-  shards: 2,
-  sampler: 'replacement',
-  seed: 3,
-  evalEvery: 0,
-};
-
 const rowsOf = (step: number) =>
-  Int32Array.from({ length: config.batch }, (_, i) => (i * 13 + step * 7) % 50);
-
-function engine(): ShardEngine {
-  const e = new ShardEngine({ config, backend: 'wasm', data, fullHashEvery: 4, factored: true });
-  e.adopt(0, e.net.params.slice(), e.net.stats, 0);
-  return e;
-}
+  Int32Array.from({ length: config.batch }, (_, i) => (i * 13 + step * 7) % data.train.count);
 
 /** A runner over its own engine whose sent results are decoded into `sent`. */
 function runner(): { runner: TaskRunner; engine: ShardEngine; sent: Result[]; trace: TraceRecorder } {
-  const e = engine();
+  const e = engine('wasm');
   const sent: Result[] = [];
   const trace = new TraceRecorder('test');
   const r = new TaskRunner({
@@ -110,7 +65,7 @@ describe('TaskRunner in a factored run', () => {
     const ahead = trace.spans.filter((s) => s.name === 'compute' && s.args?.ahead === 1);
     expect(ahead.map((s) => s.args?.step)).toEqual([1]);
 
-    const fresh = engine();
+    const fresh = engine('wasm');
     fresh.compute(task(0));
     fresh.replay(updateOf(sent[0], 0));
     const expected = fresh.compute(task(1));

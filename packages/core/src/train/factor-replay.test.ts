@@ -44,6 +44,23 @@ function mnistLikeNet(backend: Backend, batch: number, weightDecay: number): Net
   });
 }
 
+/** Two processes of one factored run over 100 MNIST-like rows in 4 shards: nets, optimizers, replays, computers. */
+function twoProcesses(seed: number) {
+  const data = imageSet(300, 784, 0.2, seed);
+  const [batch, shards] = [100, 4];
+  const ranges = shardRanges(batch, shards);
+  const nets = [0, 1].map(() => mnistLikeNet(new WasmBackend(), batch, 0));
+  return {
+    data,
+    batch,
+    shards,
+    nets,
+    optimizers: nets.map((net) => createOptimizer(momentum, net.params.length, net.backend)),
+    replays: nets.map((net) => new FactorReplay(net, data, ranges)),
+    computers: nets.map((net) => new ShardComputer(net, data, 1, ranges, true)),
+  };
+}
+
 describe('a step whose first-layer weight gradient travels as its factor', () => {
   for (const [name, backend] of backends) {
     for (const [what, density, batch, shards, decay] of [
@@ -106,13 +123,8 @@ describe('a step whose first-layer weight gradient travels as its factor', () =>
   });
 
   it('applies a step prepared from its own whole-batch factor bitwise, and forms it afresh when the update differs', () => {
-    const data = imageSet(300, 784, 0.2, 4);
-    const [batch, shards] = [100, 4];
-    const ranges = shardRanges(batch, shards);
-    const nets = [0, 1].map(() => mnistLikeNet(new WasmBackend(), batch, 0));
-    const optimizers = nets.map((net) => createOptimizer(momentum, net.params.length, net.backend));
-    const replays = nets.map((net) => new FactorReplay(net, data, ranges));
-    const computer = new ShardComputer(nets[0], data, 1, ranges, true);
+    const { data, batch, shards, nets, optimizers, replays, computers } = twoProcesses(4);
+    const computer = computers[0];
     const indices = new Int32Array(batch);
     const other = new Int32Array(batch);
     for (let step = 0; step < 3; step++) {
@@ -134,13 +146,7 @@ describe('a step whose first-layer weight gradient travels as its factor', () =>
   });
 
   it('computes and replays rows staged ahead with the bits of listing them then, and ignores rows staged for another step', () => {
-    const data = imageSet(300, 784, 0.2, 6);
-    const [batch, shards] = [100, 4];
-    const ranges = shardRanges(batch, shards);
-    const nets = [0, 1].map(() => mnistLikeNet(new WasmBackend(), batch, 0));
-    const optimizers = nets.map((net) => createOptimizer(momentum, net.params.length, net.backend));
-    const replays = nets.map((net) => new FactorReplay(net, data, ranges));
-    const computers = nets.map((net) => new ShardComputer(net, data, 1, ranges, true));
+    const { data, batch, shards, nets, optimizers, replays, computers } = twoProcesses(6);
     const batches = [0, 1, 2, 3].map((step) =>
       Int32Array.from({ length: batch }, (_, i) => (i * 43 + 17 * step + 1) % data.count),
     );
