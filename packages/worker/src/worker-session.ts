@@ -316,21 +316,25 @@ export class WorkerSession {
       return;
     }
     const n = data.train.count;
-    for (const [what, rows] of [
-      ['index', task.indices],
-      ['next index', task.next],
-    ] as const) {
-      const outside = rows?.find((k) => k < 0 || k >= n);
-      if (outside !== undefined) {
+    if (this.refusedOutside(task.indices, 'index', n)) return;
+    if (task.next !== undefined && this.refusedOutside(task.next, 'next index', n)) return;
+    this.runner?.push(task);
+  }
+
+  /** Refuses a task, with an error to the coordinator, when one of its `rows` is outside the n training rows. */
+  private refusedOutside(rows: Int32Array, what: string, n: number): boolean {
+    for (let i = 0; i < rows.length; i++) {
+      const k = rows[i];
+      if (k < 0 || k >= n) {
         this.send({
           kind: 'error',
           code: ErrorCode.badMessage,
-          message: `task ${what} ${outside} is outside the ${n} training rows`,
+          message: `task ${what} ${k} is outside the ${n} training rows`,
         });
-        return;
+        return true;
       }
     }
-    this.runner?.push(task);
+    return false;
   }
 
   private onEvalTask(task: EvalTask): void {
