@@ -57,6 +57,7 @@ export * from './tensor/backend.js';
 export * from './tensor/create.js';
 export * from './tensor/js-backend.js';
 export * from './tensor/pairwise.js';
+export * from './tensor/same-bits.js';
 export * from './tensor/wasm/wasm-backend-error.js';
 export * from './tensor/wasm-backend.js';
 // the training step

@@ -1,3 +1,4 @@
+import { sameBits } from '@descent/core';
 import { FramePool, type GradWire, packHalf, type Result, type Task, type Update } from '@descent/protocol';
 import type { ReplayOutcome, ShardEngine } from './shard-engine.js';
 import type { Straggler } from './straggler.js';
@@ -193,9 +194,5 @@ export class TaskRunner {
 const EMPTY = new Float32Array(0);
 
 function sameTask(a: Task, b: Task): boolean {
-  if (a.step !== b.step || a.shard !== b.shard || a.end !== b.end || a.indices.length !== b.indices.length) {
-    return false;
-  }
-  for (let i = 0; i < a.indices.length; i++) if (a.indices[i] !== b.indices[i]) return false;
-  return true;
+  return a.step === b.step && a.shard === b.shard && a.end === b.end && sameBits(a.indices, b.indices);
 }

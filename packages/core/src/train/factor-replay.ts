@@ -1,6 +1,7 @@
 import type { Dataset } from '../data/dataset.js';
 import type { FactorLayout, Net } from '../nets/net.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { sameBits } from '../tensor/same-bits.js';
 import { applyStep } from './apply.js';
 import { StagedRows } from './listed-rows.js';
 import type { ShardRange } from './shards.js';
@@ -147,10 +148,4 @@ export class FactorReplay {
     for (const buffer of [this.factor, this.gradSum]) backend.free(buffer);
     this.listed.dispose();
   }
-}
-
-function sameBits(a: Int32Array | Float32Array, b: Int32Array | Float32Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
-    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
-  );
 }

@@ -2,6 +2,7 @@ import { gatherBatchBytes } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Net } from '../nets/net.js';
 import type { Backend, PixelList } from '../tensor/backend.js';
+import { sameBits } from '../tensor/same-bits.js';
 
 /**
  * Rows of a data set copied into backend memory with their nonzero pixels listed (Backend.listPixels), as a
@@ -51,9 +52,7 @@ export class ListedRows {
 
   /** Whether the rows listed are those `gather` would list for `dataset` and `indices`. */
   holds(dataset: Dataset, indices: Int32Array): boolean {
-    if (this.source !== dataset || indices.length !== this.pixels.rows) return false;
-    for (let i = 0; i < indices.length; i++) if (indices[i] !== this.indices[i]) return false;
-    return true;
+    return this.source === dataset && sameBits(indices, this.indices.subarray(0, this.pixels.rows));
   }
 
   /** Gives the buffers back to the backend; unusable afterwards. */

@@ -23,6 +23,14 @@ export interface ShardGradient {
   readonly factor?: Float32Array;
 }
 
+/** A batch's rows as floats for one shard at a time, with their labels and the bytes they are scaled from. */
+interface FloatRows {
+  readonly x: Float32Array;
+  readonly labels: Int32Array;
+  readonly words: Int32Array;
+  readonly bytes: Uint8Array;
+}
+
 /** Forward-only counts over a range of a data set. */
 export interface EvalCounts {
   readonly rows: number;
@@ -62,11 +70,11 @@ export class ShardComputer {
   private readonly bounds: Int32Array;
   /** Per tree level, the sums of a node computed shard by shard (allocated on first use). */
   private readonly levels: { grad: Float32Array; stats: Float32Array }[] = [];
-  private readonly x: Float32Array;
-  private readonly labels: Int32Array;
-  /** Raw pixel rows before scaling, in backend memory (an Int32Array's bytes: the backend has no byte alloc). */
-  private readonly words: Int32Array;
-  private readonly bytes: Uint8Array;
+  /**
+   * For nets that run one shard at a time: the rows as floats, their labels, and the raw pixel bytes before
+   * scaling (an Int32Array's memory: the backend has no byte alloc). Made on first use.
+   */
+  private floatRows: FloatRows | null = null;
   /** The listed rows a segmented pass or an evaluation reads, and those listed ahead by `stage`. */
   private readonly listed: StagedRows;
   /** With factored nodes: the gradient past the first layer's weights, a view of net.grads. */
@@ -87,11 +95,6 @@ export class ShardComputer {
     this.seed = seed;
     this.ranges = ranges;
     this.bounds = new Int32Array(ranges.length + 1);
-    this.x = net.backend.alloc(net.maxRows * net.inputSize);
-    this.labels = net.backend.allocInt32(net.maxRows);
-    const byteCount = net.maxRows * net.inputSize;
-    this.words = net.backend.allocInt32(Math.ceil(byteCount / 4));
-    this.bytes = new Uint8Array(this.words.buffer, this.words.byteOffset, byteCount);
     this.listed = new StagedRows(net, net.maxRows);
   }
 
@@ -201,14 +204,10 @@ export class ShardComputer {
     }
     const rows = indices.length;
     this.requireRows(rows);
-    gatherBatchBytes(this.train, indices, 0, rows, this.bytes, this.labels);
-    this.net.backend.unitBytes(this.bytes, rows * this.net.inputSize, this.x);
-    const { lossSum, correct } = this.net.gradientSum(
-      this.x,
-      this.labels,
-      rows,
-      Rng.derive(this.seed, step, shard),
-    );
+    const { x, labels, bytes } = this.ownFloatRows();
+    gatherBatchBytes(this.train, indices, 0, rows, bytes, labels);
+    this.net.backend.unitBytes(bytes, rows * this.net.inputSize, x);
+    const { lossSum, correct } = this.net.gradientSum(x, labels, rows, Rng.derive(this.seed, step, shard));
     return { rows, lossSum, correct, grad: this.net.grads, stats: this.net.statsSum };
   }
 
@@ -242,11 +241,24 @@ export class ShardComputer {
 
   /** Gives the gather buffers back to the backend; the computer is unusable afterwards. */
   dispose(): void {
-    this.net.backend.free(this.x);
-    this.net.backend.free(this.labels);
-    this.net.backend.free(this.words);
+    const rows = this.floatRows;
+    if (rows !== null) for (const buffer of [rows.x, rows.labels, rows.words]) this.net.backend.free(buffer);
     this.listed.dispose();
     for (const { grad } of this.levels) this.net.backend.free(grad);
+  }
+
+  private ownFloatRows(): FloatRows {
+    if (this.floatRows === null) {
+      const { backend, maxRows, inputSize } = this.net;
+      const words = backend.allocInt32(Math.ceil((maxRows * inputSize) / 4));
+      this.floatRows = {
+        x: backend.alloc(maxRows * inputSize),
+        labels: backend.allocInt32(maxRows),
+        words,
+        bytes: new Uint8Array(words.buffer, words.byteOffset, maxRows * inputSize),
+      };
+    }
+    return this.floatRows;
   }
 
   private requireRows(rows: number): void {
