@@ -10,6 +10,11 @@ import { type WasmModule, webAssembly } from './wasm/webassembly-api.js';
 export interface WasmBackendOptions {
   /** The most linear memory this backend may grow to (rounded up to 64 KiB pages). Default 1 GiB. */
   maxMemoryBytes?: number;
+  /**
+   * The compiled kernels to instantiate, as `compiledKernels()` gave them in another thread of this
+   * process: a thread started late then runs the code that thread has already optimised.
+   */
+  module?: WasmModule;
 }
 
 const DEFAULT_MAX_MEMORY_BYTES = 1 << 30;
@@ -33,6 +38,12 @@ class WasmPixelList implements PixelList {
 // Compiled once per process; each backend gets its own instance and memory.
 let compiled: WasmModule | undefined;
 
+/** The kernels compiled in this thread (compiled now if no backend has been made yet), to share with others. */
+export function compiledKernels(): WasmModule {
+  compiled ??= new webAssembly.Module(loadKernelBytes());
+  return compiled;
+}
+
 /**
  * The fast backend: WebAssembly SIMD kernels (packages/core/assembly) over buffers in the module's shared
  * linear memory. Same results as the js backend within float tolerance (float32 arithmetic throughout, where
@@ -53,8 +64,7 @@ export class WasmBackend implements Backend {
       Math.ceil((options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES) / PAGE_BYTES),
     );
     const memory = new webAssembly.Memory({ initial: 1, maximum: maxPages, shared: true });
-    compiled ??= new webAssembly.Module(loadKernelBytes());
-    const instance = new webAssembly.Instance(compiled, { env: { memory } });
+    const instance = new webAssembly.Instance(options.module ?? compiledKernels(), { env: { memory } });
     this.kernels = instance.exports as unknown as KernelExports;
     this.heap = new WasmHeap(memory, this.kernels.heapBase(), maxPages * PAGE_BYTES);
   }
