@@ -67,6 +67,7 @@ export * from './train/config.js';
 export * from './train/factor-replay.js';
 export * from './train/listed-rows.js';
 export * from './train/local-trainer.js';
+export * from './train/node-thread.js';
 export * from './train/shard-computer.js';
 export * from './train/shard-tree.js';
 export * from './train/shards.js';

@@ -5,9 +5,11 @@ import type { Net } from '../nets/net.js';
 import { createOptimizer } from '../optim/create.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Backend } from '../tensor/backend.js';
+import { pairwiseSplit } from '../tensor/pairwise.js';
 import { applyStep, l2Penalty } from './apply.js';
 import type { TrainConfig } from './config.js';
-import { type EvalCounts, ShardComputer } from './shard-computer.js';
+import { NodeThread } from './node-thread.js';
+import { type EvalCounts, ShardComputer, type ShardGradient } from './shard-computer.js';
 import { type ShardRange, shardRanges } from './shards.js';
 
 /** What one step did, reported after its update. */
@@ -47,6 +49,16 @@ export interface LocalTrainerOptions {
   readonly evalEvery?: number;
   readonly onStep?: (report: StepReport) => void;
   readonly onEval?: (report: EvalReport) => void;
+  /**
+   * Computes the second half of every step (node [split, shards) of the tree, see `rootSplit`) while this
+   * thread computes the first; made by `createLocalTrainer` with `threads: 2`. The trainer disposes it.
+   */
+  readonly secondThread?: NodeThread;
+}
+
+/** The root's two children: shards [0, split) and [split, shards). */
+export function rootSplit(shards: number): number {
+  return pairwiseSplit(shards);
 }
 
 export class LocalTrainerError extends Error {
@@ -71,6 +83,7 @@ export class LocalTrainer {
   private readonly options: LocalTrainerOptions;
   private readonly ranges: readonly ShardRange[];
   private readonly indices: Int32Array;
+  private readonly secondThread: NodeThread | null;
   private nextStep: number;
 
   constructor(options: LocalTrainerOptions) {
@@ -98,6 +111,7 @@ export class LocalTrainer {
     this.sampler = options.sampler;
     this.computer = new ShardComputer(net, options.train, options.seed, this.ranges);
     this.indices = new Int32Array(batch);
+    this.secondThread = options.secondThread ?? null;
     this.nextStep = startStep;
   }
 
@@ -111,7 +125,10 @@ export class LocalTrainer {
     const { batch, evalEvery = 0, onStep, onEval } = this.options;
     const step = this.nextStep;
     this.sampler.next(batch, this.indices);
-    const sums = this.computer.computeNode(step, 0, this.ranges.length, this.indices);
+    const sums =
+      this.secondThread === null
+        ? this.computer.computeNode(step, 0, this.ranges.length, this.indices)
+        : this.computeSplit(step, this.secondThread);
     const l2 = l2Penalty(this.net);
     applyStep(this.net, this.optimizer, sums.grad, sums.stats, batch);
     this.nextStep = step + 1;
@@ -129,6 +146,30 @@ export class LocalTrainer {
       onEval?.(evaluation);
     }
     return report;
+  }
+
+  /** The root node as its two children, the second on the second thread, added as the tree adds them. */
+  private computeSplit(step: number, thread: NodeThread): ShardGradient {
+    const split = rootSplit(this.ranges.length);
+    const rows = this.ranges[split].start;
+    thread.begin(step, this.indices.subarray(rows));
+    let left: ShardGradient;
+    try {
+      left = this.computer.computeNode(step, 0, split, this.indices.subarray(0, rows));
+    } catch (error) {
+      thread.abandon();
+      throw error;
+    }
+    const right = thread.finish();
+    this.net.backend.axpy(left.grad.length, 1, right.grad, left.grad);
+    for (let i = 0; i < left.stats.length; i++) left.stats[i] += right.stats[i];
+    return {
+      rows: left.rows + right.rows,
+      lossSum: left.lossSum + right.lossSum,
+      correct: left.correct + right.correct,
+      grad: left.grad,
+      stats: left.stats,
+    };
   }
 
   /** `steps` more steps. */
@@ -149,6 +190,7 @@ export class LocalTrainer {
   }
 
   dispose(): void {
+    this.secondThread?.dispose();
     this.computer.dispose();
   }
 }
@@ -158,6 +200,11 @@ export interface LocalTrainerHooks {
   readonly onEval?: (report: EvalReport) => void;
   /** Rows per evaluation forward call (default 1000); training takes the whole batch in one call. */
   readonly evalChunkRows?: number;
+  /**
+   * 1 (default) or 2: with 2, each step's two halves of the shard tree are computed at once on two threads
+   * (wasm backend, shards ≥ 2), giving the weights of one thread.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -170,8 +217,30 @@ export function createLocalTrainer(
   backend: Backend,
   hooks: LocalTrainerHooks = {},
 ): LocalTrainer {
+  const { threads = 1 } = hooks;
+  if (threads !== 1 && threads !== 2) {
+    throw new LocalTrainerError(`threads must be 1 or 2, got ${threads}`);
+  }
+  if (threads === 2 && config.shards < 2) {
+    throw new LocalTrainerError(
+      `two threads split each step's ${config.shards} shard${config.shards === 1 ? '' : 's'} in two: use at least 2 shards`,
+    );
+  }
   const maxRows = Math.max(config.batch, hooks.evalChunkRows ?? 1000);
   const net = buildNet(config.model, backend, config.seed, maxRows);
+  const secondThread =
+    threads === 2
+      ? new NodeThread({
+          net,
+          model: config.model,
+          seed: config.seed,
+          batch: config.batch,
+          shards: config.shards,
+          train: data.train,
+          first: rootSplit(config.shards),
+          end: config.shards,
+        })
+      : undefined;
   return new LocalTrainer({
     net,
     optimizer: createOptimizer(config.optimizer, net.params.length, backend),
@@ -184,5 +253,6 @@ export function createLocalTrainer(
     evalEvery: config.evalEvery,
     onStep: hooks.onStep,
     onEval: hooks.onEval,
+    secondThread,
   });
 }

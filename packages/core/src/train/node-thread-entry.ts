@@ -1,0 +1,91 @@
+// The second thread of a NodeThread (node-thread.ts): builds its own net, then computes one node per command.
+import { workerData } from 'node:worker_threads';
+import { buildNet } from '../nets/build.js';
+import { WasmBackend } from '../tensor/wasm-backend.js';
+import {
+  MESSAGE_BYTES,
+  type NodeThreadData,
+  Slot,
+  SPINS,
+  STOP,
+  State,
+  WARM_UP_NODES,
+} from './node-thread-layout.js';
+import { ShardComputer } from './shard-computer.js';
+import { shardRanges } from './shards.js';
+
+const data = workerData as NodeThreadData;
+const { control } = data;
+
+function fail(error: unknown): void {
+  const text = error instanceof Error ? error.message : String(error);
+  const bytes = new TextEncoder().encode(text).subarray(0, MESSAGE_BYTES);
+  data.message.set(bytes);
+  Atomics.store(control, Slot.messageLength, bytes.length);
+  Atomics.store(control, Slot.state, State.failed);
+  Atomics.notify(control, Slot.state);
+}
+
+/** The next command after `last`: spins first (the next step comes within µs), then sleeps. */
+function nextCommand(last: number): number {
+  for (let i = 0; i < SPINS; i++) {
+    const command = Atomics.load(control, Slot.command);
+    if (command !== last) return command;
+  }
+  for (;;) {
+    const command = Atomics.load(control, Slot.command);
+    if (command !== last) return command;
+    Atomics.wait(control, Slot.command, last);
+  }
+}
+
+function serve(computer: ShardComputer): void {
+  const { net } = computer;
+  let last = 0;
+  for (;;) {
+    const command = nextCommand(last);
+    if (command === STOP) return;
+    last = command;
+    try {
+      net.params.set(data.params);
+      const rows = Atomics.load(control, Slot.rows);
+      const out = computer.computeNode(
+        Atomics.load(control, Slot.step),
+        data.first,
+        data.end,
+        data.indices.subarray(0, rows),
+      );
+      data.gradOut.set(out.grad);
+      data.statsOut.set(out.stats);
+      data.sums[0] = out.lossSum;
+      data.sums[1] = out.correct;
+    } catch (error) {
+      fail(error);
+    }
+    Atomics.store(control, Slot.done, command);
+    Atomics.notify(control, Slot.done);
+  }
+}
+
+/**
+ * Nodes over the first rows of the data, before the thread says it is ready: a fresh thread's code runs
+ * unoptimised for its first thousand or so nodes, while both threads keep both cores busy and leave the
+ * compiler little time.
+ */
+function warmUp(computer: ShardComputer): void {
+  const rows = computer.nodeRows(data.first, data.end) ?? 0;
+  const indices = Int32Array.from({ length: rows }, (_, i) => i % data.train.count);
+  for (let i = 0; i < WARM_UP_NODES; i++) computer.computeNode(i, data.first, data.end, indices);
+}
+
+let computer: ShardComputer | null = null;
+try {
+  const net = buildNet(data.model, new WasmBackend({ module: data.kernels }), data.seed, data.batch);
+  computer = new ShardComputer(net, data.train, data.seed, shardRanges(data.batch, data.shards));
+  warmUp(computer);
+  Atomics.store(control, Slot.state, State.ready);
+  Atomics.notify(control, Slot.state);
+} catch (error) {
+  fail(error);
+}
+if (computer !== null) serve(computer);

@@ -1,0 +1,36 @@
+import type { Dataset } from '../data/dataset.js';
+import type { WasmModule } from '../tensor/wasm/webassembly-api.js';
+import type { ModelConfig } from './config.js';
+
+/** What the main side shares with the thread; structured-cloned, every typed array over a SharedArrayBuffer. */
+export interface NodeThreadData {
+  /** The caller's compiled kernels (already optimised where the caller ran them). */
+  readonly kernels: WasmModule;
+  readonly model: ModelConfig;
+  readonly seed: number;
+  readonly batch: number;
+  readonly shards: number;
+  readonly first: number;
+  readonly end: number;
+  readonly train: Dataset;
+  readonly params: Float32Array;
+  readonly gradOut: Float32Array;
+  readonly statsOut: Float32Array;
+  readonly control: Int32Array;
+  readonly indices: Int32Array;
+  readonly sums: Float64Array;
+  readonly message: Uint8Array;
+}
+
+/** Slots of `control`. */
+export const Slot = { command: 0, done: 1, state: 2, step: 3, rows: 4, messageLength: 5 } as const;
+export const State = { starting: 0, ready: 1, failed: 2 } as const;
+export const STOP = -1;
+export const CONTROL_SLOTS = 6;
+export const MESSAGE_BYTES = 4096;
+
+// Spinning before sleeping: a step's handoffs are tens of µs apart, and a futex wake costs about as much.
+export const SPINS = 1 << 16;
+
+/** Nodes a thread computes on start, for the optimiser (see node-thread-entry.ts). */
+export const WARM_UP_NODES = 300;

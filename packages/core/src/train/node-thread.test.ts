@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../io/hash.js';
+import { JsBackend } from '../tensor/js-backend.js';
+import { WasmBackend } from '../tensor/wasm-backend.js';
+import type { ModelConfig, TrainConfig } from './config.js';
+import { createLocalTrainer, type LocalTrainer, type StepReport } from './local-trainer.js';
+import { NodeThread } from './node-thread.js';
+import { imageSet } from './test-fixtures.js';
+
+const FEATURES = 64;
+const train = imageSet(300, FEATURES, 0.2, 3);
+const test = imageSet(100, FEATURES, 0.2, 4);
+
+const mlp: ModelConfig = {
+  kind: 'mlp',
+  inputSize: FEATURES,
+  hidden: [20, 12],
+  outputSize: 10,
+  activation: 'relu',
+  init: 'he',
+  initStd: 0.01,
+  weightDecay: 0.001,
+  dropout: 0,
+  batchNorm: false,
+};
+
+const config: TrainConfig = {
+  model: mlp,
+  optimizer: {
+    name: 'momentum',
+    lr: 0.05,
+    momentum: 0.9,
+    decayRate: 0.99,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-7,
+  },
+  batch: 30,
+  iters: 40,
+  shards: 4,
+  sampler: 'epoch',
+  seed: 8,
+  evalEvery: 0,
+};
+
+const open: LocalTrainer[] = [];
+afterEach(() => {
+  for (const trainer of open.splice(0)) trainer.dispose();
+});
+
+function run(cfg: TrainConfig, threads: number): { sha: string; reports: StepReport[] } {
+  const reports: StepReport[] = [];
+  const trainer = createLocalTrainer(cfg, { train, test }, new WasmBackend(), {
+    threads,
+    onStep: (r) => reports.push(r),
+  });
+  open.push(trainer);
+  trainer.run(cfg.iters);
+  const { params } = trainer.net;
+  return { sha: sha256Hex(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)), reports };
+}
+
+describe('a step split over two threads', () => {
+  it('gives bitwise the weights and losses of one thread (rows listed in one pass)', () => {
+    const one = run(config, 1);
+    const two = run(config, 2);
+    expect(two.sha).toBe(one.sha);
+    expect(two.reports).toEqual(one.reports);
+  });
+
+  it('gives bitwise the weights of one thread with dropout and batch norm (shard by shard, uneven halves)', () => {
+    const cfg = { ...config, shards: 3, model: { ...mlp, dropout: 0.2, batchNorm: true } };
+    const one = run(cfg, 1);
+    const two = run(cfg, 2);
+    expect(two.sha).toBe(one.sha);
+    expect(two.reports.map((r) => r.loss)).toEqual(one.reports.map((r) => r.loss));
+  });
+
+  it('refuses a thread count other than 1 or 2, and two threads over a single shard', () => {
+    const data = { train, test };
+    expect(() => createLocalTrainer(config, data, new WasmBackend(), { threads: 3 })).toThrow(
+      /threads must be 1 or 2, got 3/,
+    );
+    expect(() =>
+      createLocalTrainer({ ...config, shards: 1 }, data, new WasmBackend(), { threads: 2 }),
+    ).toThrow(/use at least 2 shards/);
+  });
+
+  it('refuses a backend whose memory cannot be shared, naming the wasm backend', () => {
+    expect(() => createLocalTrainer(config, { train, test }, new JsBackend(), { threads: 2 })).toThrow(
+      /needs the wasm backend/,
+    );
+  });
+});
+
+describe('NodeThread', () => {
+  it("reports the thread's own failure with its message, on every later call", () => {
+    const trainer = createLocalTrainer(config, { train, test }, new WasmBackend());
+    open.push(trainer);
+    // The thread builds a net for 32 inputs but the rows have 64 features: its shard computer refuses them.
+    const thread = new NodeThread({
+      net: trainer.net,
+      model: { ...mlp, inputSize: 32 },
+      seed: 1,
+      batch: config.batch,
+      shards: config.shards,
+      train,
+      first: 2,
+      end: 4,
+    });
+    const rows = new Int32Array(15);
+    const message = /the second thread failed: the training data has 64 features .* takes 32 inputs/;
+    expect(() => thread.begin(0, rows)).toThrow(message);
+    expect(() => thread.begin(0, rows)).toThrow(message);
+    thread.dispose();
+  });
+
+  it('sums the node it was given: its rows and loss match the node computed in this thread', () => {
+    const trainer = createLocalTrainer(config, { train, test }, new WasmBackend());
+    open.push(trainer);
+    const thread = new NodeThread({
+      net: trainer.net,
+      model: mlp,
+      seed: config.seed,
+      batch: config.batch,
+      shards: config.shards,
+      train,
+      first: 2,
+      end: 4,
+    });
+    const rows = Int32Array.from({ length: 14 }, (_, i) => 7 * i + 1);
+    thread.begin(5, rows);
+    const there = thread.finish();
+    const here = trainer.computer.computeNode(5, 2, 4, rows);
+    expect(there.rows).toBe(14);
+    expect(there.lossSum).toBe(here.lossSum);
+    expect(there.correct).toBe(here.correct);
+    expect(Buffer.from(there.grad.buffer, there.grad.byteOffset, there.grad.byteLength)).toEqual(
+      Buffer.from(here.grad.buffer, here.grad.byteOffset, here.grad.byteLength),
+    );
+    expect(() => thread.finish()).toThrow(/finish called without begin/);
+    thread.dispose();
+  });
+});

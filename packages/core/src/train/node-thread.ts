@@ -1,0 +1,199 @@
+import { Worker } from 'node:worker_threads';
+import type { Dataset } from '../data/dataset.js';
+import type { Net } from '../nets/net.js';
+import { compiledKernels } from '../tensor/wasm-backend.js';
+import type { ModelConfig } from './config.js';
+import {
+  CONTROL_SLOTS,
+  MESSAGE_BYTES,
+  type NodeThreadData,
+  Slot,
+  SPINS,
+  STOP,
+  State,
+} from './node-thread-layout.js';
+import type { ShardGradient } from './shard-computer.js';
+
+/** What a node thread builds its own net and shard computer from. */
+export interface NodeThreadSpec {
+  /** The caller's net: the thread reads its parameters and writes its sums into this net's backend memory. */
+  readonly net: Net;
+  readonly model: ModelConfig;
+  readonly seed: number;
+  readonly batch: number;
+  readonly shards: number;
+  readonly train: Dataset;
+  /** The node the thread computes, [first, end) of the shard tree. */
+  readonly first: number;
+  readonly end: number;
+}
+
+const START_TIMEOUT_MS = 60_000;
+const STEP_TIMEOUT_MS = 600_000;
+
+export class NodeThreadError extends Error {
+  readonly code = 'ERR_NODE_THREAD';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'NodeThreadError';
+  }
+}
+
+/**
+ * A second thread that computes one node of a step's shard tree while the caller computes another: the
+ * thread holds its own net and shard computer (wasm memory of its own), reads the caller's parameters before
+ * each node, and leaves the node's sums in the caller's backend memory, ready to add along the tree. A node's
+ * sums have the same bits wherever they are computed, so a step split over threads gives the weights of one
+ * thread. Calls are synchronous: `begin` hands a node over, `finish` waits for it.
+ */
+export class NodeThread {
+  private readonly worker: Worker;
+  private readonly control: Int32Array;
+  private readonly indices: Int32Array;
+  private readonly sums: Float64Array;
+  private readonly message: Uint8Array;
+  private readonly gradOut: Float32Array;
+  private readonly statsOut: Float32Array;
+  private readonly net: Net;
+  private command = 0;
+  private running = false;
+  private failure: NodeThreadError | null = null;
+
+  constructor(spec: NodeThreadSpec) {
+    const { net } = spec;
+    if (!(net.params.buffer instanceof SharedArrayBuffer)) {
+      throw new NodeThreadError(
+        `a second thread needs the wasm backend (its memory is shared between threads); backend '${net.backend.name}' has none`,
+      );
+    }
+    this.net = net;
+    this.control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
+    this.indices = new Int32Array(new SharedArrayBuffer(spec.batch * 4));
+    this.sums = new Float64Array(new SharedArrayBuffer(2 * 8));
+    this.message = new Uint8Array(new SharedArrayBuffer(MESSAGE_BYTES));
+    this.gradOut = net.backend.alloc(net.params.length);
+    this.statsOut = new Float32Array(new SharedArrayBuffer(net.stats.length * 4));
+    const data: NodeThreadData = {
+      kernels: compiledKernels(),
+      model: spec.model,
+      seed: spec.seed,
+      batch: spec.batch,
+      shards: spec.shards,
+      first: spec.first,
+      end: spec.end,
+      train: sharedDataset(spec.train),
+      params: net.params,
+      gradOut: this.gradOut,
+      statsOut: this.statsOut,
+      control: this.control,
+      indices: this.indices,
+      sums: this.sums,
+      message: this.message,
+    };
+    this.worker = new Worker(entryUrl(), { workerData: data });
+    // A trainer dropped without dispose() must not keep the process alive.
+    this.worker.unref();
+  }
+
+  /** Hands the thread its node of `step`, over the training rows `indices` (the node's slice of the batch). */
+  begin(step: number, indices: Int32Array): void {
+    this.awaitReady();
+    if (this.running) throw new NodeThreadError('begin called twice without finish');
+    this.indices.set(indices);
+    Atomics.store(this.control, Slot.step, step);
+    Atomics.store(this.control, Slot.rows, indices.length);
+    this.command++;
+    this.running = true;
+    Atomics.store(this.control, Slot.command, this.command);
+    Atomics.notify(this.control, Slot.command);
+  }
+
+  /** Waits for the node `begin` handed over: its sums, in the caller's memory until the next `begin`. */
+  finish(): ShardGradient {
+    if (!this.running) throw new NodeThreadError('finish called without begin');
+    this.running = false;
+    awaitValue(this.control, Slot.done, this.command, STEP_TIMEOUT_MS, 'a node');
+    this.checkFailed();
+    return {
+      rows: Atomics.load(this.control, Slot.rows),
+      lossSum: this.sums[0],
+      correct: this.sums[1],
+      grad: this.gradOut,
+      stats: this.statsOut,
+    };
+  }
+
+  /** Waits for the node `begin` handed over and drops it, failed or not (a failure is thrown by the next call). */
+  abandon(): void {
+    if (!this.running) return;
+    this.running = false;
+    awaitValue(this.control, Slot.done, this.command, STEP_TIMEOUT_MS, 'a node');
+  }
+
+  /** Stops the thread and frees the sums' memory; the object is unusable afterwards. */
+  dispose(): void {
+    Atomics.store(this.control, Slot.command, STOP);
+    Atomics.notify(this.control, Slot.command);
+    void this.worker.terminate();
+    this.net.backend.free(this.gradOut);
+  }
+
+  private awaitReady(): void {
+    if (Atomics.load(this.control, Slot.state) === State.starting) {
+      const outcome = Atomics.wait(this.control, Slot.state, State.starting, START_TIMEOUT_MS);
+      if (outcome === 'timed-out') {
+        throw new NodeThreadError(`the second thread did not start within ${START_TIMEOUT_MS / 1000} s`);
+      }
+    }
+    this.checkFailed();
+  }
+
+  private checkFailed(): void {
+    if (this.failure === null && Atomics.load(this.control, Slot.state) === State.failed) {
+      const length = Atomics.load(this.control, Slot.messageLength);
+      const text = new TextDecoder().decode(this.message.slice(0, length));
+      this.failure = new NodeThreadError(`the second thread failed: ${text}`);
+    }
+    if (this.failure !== null) throw this.failure;
+  }
+}
+
+/** Waits until control[slot] === value: spins first, then sleeps. Throws after timeoutMs. */
+export function awaitValue(
+  control: Int32Array,
+  slot: number,
+  value: number,
+  timeoutMs: number,
+  what: string,
+): void {
+  for (let i = 0; i < SPINS; i++) if (Atomics.load(control, slot) === value) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = Atomics.load(control, slot);
+    if (seen === value) return;
+    if (Date.now() > deadline) {
+      throw new NodeThreadError(`the second thread did not finish ${what} within ${timeoutMs / 1000} s`);
+    }
+    Atomics.wait(control, slot, seen, 1000);
+  }
+}
+
+/** The training set over shared memory, copied there once unless it already is. */
+function sharedDataset(train: Dataset): Dataset {
+  return { ...train, images: sharedBytes(train.images), labels: sharedBytes(train.labels) };
+}
+
+function sharedBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  return shared;
+}
+
+/** The thread's module: next to this one when built; from source (tests), the package's build of it. */
+function entryUrl(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('../../dist/train/node-thread-entry.js', import.meta.url)
+    : new URL('./node-thread-entry.js', import.meta.url);
+}
