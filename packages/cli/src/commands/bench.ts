@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { backendNames, loadMnist, packagedDataDir, type TrainConfig } from '@descent/core';
 import { coreStepsPerSecond } from '../bench/core-train.js';
@@ -40,6 +40,8 @@ const spec = {
 
 interface CoreRow {
   readonly backend: string;
+  /** Threads per step: 2 splits each step's shard tree in two halves computed at once. */
+  readonly threads: number;
   readonly stepsPerSecond: number;
   readonly samplesPerSecond: number;
   /** descent / numpy, median of per-round ratios (rounds alternate the two). */
@@ -95,26 +97,30 @@ export const benchCommand: Command = {
     }
 
     if (want('core')) {
-      const perBackend = new Map<string, number[]>(backendNames.map((b) => [b, []]));
+      const variants = backendNames.map((backend) => ({ backend, threads: 1 }));
+      if (availableParallelism() >= 2) variants.push({ backend: 'wasm', threads: 2 });
+      const label = (v: { backend: string; threads: number }) =>
+        v.threads === 1 ? v.backend : `${v.backend}, ${v.threads} threads`;
+      const rates = variants.map((): number[] => []);
+      const ratios = variants.map((): number[] => []);
       const numpyRates: number[] = [];
-      const ratios = new Map<string, number[]>(backendNames.map((b) => [b, []]));
       for (let r = 0; r < rounds; r++) {
         const numpy = noNumpy ? null : runNumpy(packagedDataDir(), steps, false).stepsPerSecond;
         if (numpy !== null) numpyRates.push(numpy);
-        for (const b of backendNames) {
-          const rate = coreStepsPerSecond(seed, data, b, steps);
-          perBackend.get(b)?.push(rate);
-          if (numpy !== null) ratios.get(b)?.push(rate / numpy);
-        }
+        variants.forEach((v, i) => {
+          const rate = coreStepsPerSecond(seed, data, v.backend, steps, v.threads);
+          rates[i].push(rate);
+          if (numpy !== null) ratios[i].push(rate / numpy);
+        });
       }
-      const rows: CoreRow[] = backendNames.map((b) => {
-        const sps = median(perBackend.get(b) ?? []);
-        const ratio = ratios.get(b) ?? [];
+      const rows: CoreRow[] = variants.map((v, i) => {
+        const sps = median(rates[i]);
         return {
-          backend: b,
+          backend: v.backend,
+          threads: v.threads,
           stepsPerSecond: sps,
           samplesPerSecond: sps * seed.batch,
-          vsNumpy: ratio.length ? median(ratio) : null,
+          vsNumpy: ratios[i].length ? median(ratios[i]) : null,
         };
       });
       results.core = {
@@ -130,7 +136,7 @@ export const benchCommand: Command = {
       say('| --- | ---: | ---: | ---: |');
       for (const r of rows)
         say(
-          `| ${r.backend} | ${fmt(r.stepsPerSecond, 0)} | ${fmt(r.samplesPerSecond, 0)} | ${r.vsNumpy === null ? '–' : fmt(r.vsNumpy, 2)} |`,
+          `| ${label(r)} | ${fmt(r.stepsPerSecond, 0)} | ${fmt(r.samplesPerSecond, 0)} | ${r.vsNumpy === null ? '–' : fmt(r.vsNumpy, 2)} |`,
         );
       if (numpyRates.length)
         say(`| numpy | ${fmt(median(numpyRates), 0)} | ${fmt(median(numpyRates) * seed.batch, 0)} | 1.00 |`);
