@@ -1,6 +1,7 @@
 // The second thread of a NodeThread (node-thread.ts): builds its own net, then computes one node per command.
 import { workerData } from 'node:worker_threads';
 import { buildNet } from '../nets/build.js';
+import type { Net } from '../nets/net.js';
 import { WasmBackend } from '../tensor/wasm-backend.js';
 import {
   MESSAGE_BYTES,
@@ -68,21 +69,22 @@ function serve(computer: ShardComputer): void {
 }
 
 /**
- * Nodes over the first rows of the data, before the thread says it is ready: a fresh thread's code runs
- * unoptimised for its first thousand or so nodes, while both threads keep both cores busy and leave the
- * compiler little time.
+ * Runs the node's code until the optimiser has compiled it: a fresh thread's code is slow for its first
+ * thousand or so nodes, and while both threads keep both cores busy the compiler gets little time. One row
+ * per shard keeps this to tens of milliseconds.
  */
-function warmUp(computer: ShardComputer): void {
-  const rows = computer.nodeRows(data.first, data.end) ?? 0;
-  const indices = Int32Array.from({ length: rows }, (_, i) => i % data.train.count);
+function warmUp(net: Net): void {
+  const computer = new ShardComputer(net, data.train, data.seed, shardRanges(data.shards, data.shards));
+  const indices = Int32Array.from({ length: data.end - data.first }, (_, i) => i % data.train.count);
   for (let i = 0; i < WARM_UP_NODES; i++) computer.computeNode(i, data.first, data.end, indices);
+  computer.dispose();
 }
 
 let computer: ShardComputer | null = null;
 try {
   const net = buildNet(data.model, new WasmBackend({ module: data.kernels }), data.seed, data.batch);
+  warmUp(net);
   computer = new ShardComputer(net, data.train, data.seed, shardRanges(data.batch, data.shards));
-  warmUp(computer);
   Atomics.store(control, Slot.state, State.ready);
   Atomics.notify(control, Slot.state);
 } catch (error) {

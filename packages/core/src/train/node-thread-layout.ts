@@ -33,4 +33,4 @@ export const MESSAGE_BYTES = 4096;
 export const SPINS = 1 << 16;
 
 /** Nodes a thread computes on start, for the optimiser (see node-thread-entry.ts). */
-export const WARM_UP_NODES = 300;
+export const WARM_UP_NODES = 1000;
