@@ -7,6 +7,10 @@ import {
 } from '@descent/core';
 import { seconds } from './stats.js';
 
+/** Warm-up before timing: until the optimiser has compiled the step, in every thread the step runs on. */
+const WARM_UP_STEPS = 1000;
+const WARM_UP_MS = 1000;
+
 /**
  * Steps per second of the core training step in this process (no evaluation), after a warm-up; `threads` 2
  * computes each step's two halves at once (LocalTrainerHooks.threads).
@@ -19,7 +23,8 @@ export function coreStepsPerSecond(
   threads = 1,
 ): number {
   const trainer = createLocalTrainer({ ...config, evalEvery: 0 }, data, createBackend(backend), { threads });
-  trainer.run(Math.min(200, steps));
+  const warmUntil = performance.now() + WARM_UP_MS;
+  for (let done = 0; done < WARM_UP_STEPS && performance.now() < warmUntil; done += 50) trainer.run(50);
   const t = seconds(() => trainer.run(steps));
   trainer.dispose();
   return steps / t;
