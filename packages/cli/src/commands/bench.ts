@@ -46,6 +46,9 @@ interface CoreRow {
   readonly samplesPerSecond: number;
   /** descent / numpy, median of per-round ratios (rounds alternate the two). */
   readonly vsNumpy: number | null;
+  /** Each round's steps/s and ratio to numpy, in order. */
+  readonly rounds: readonly number[];
+  readonly roundRatios: readonly number[];
 }
 
 function fmt(n: number, digits = 1): string {
@@ -121,6 +124,8 @@ export const benchCommand: Command = {
           stepsPerSecond: sps,
           samplesPerSecond: sps * seed.batch,
           vsNumpy: ratios[i].length ? median(ratios[i]) : null,
+          rounds: rates[i],
+          roundRatios: ratios[i],
         };
       });
       results.core = {
@@ -128,6 +133,7 @@ export const benchCommand: Command = {
         rounds,
         rows,
         numpyStepsPerSecond: numpyRates.length ? median(numpyRates) : null,
+        numpyRounds: numpyRates,
       };
       say(
         `\n### Core training, one process (seed recipe, ${steps} steps × ${rounds} rounds, no evaluation)\n`,
