@@ -20,12 +20,14 @@ export function coreStepsPerSecond(
   data: DataSplits,
   backend: BackendName,
   steps: number,
-  threads = 1,
+  threads: 1 | 2 = 1,
 ): number {
   const trainer = createLocalTrainer({ ...config, evalEvery: 0 }, data, createBackend(backend), { threads });
-  const warmUntil = performance.now() + WARM_UP_MS;
-  for (let done = 0; done < WARM_UP_STEPS && performance.now() < warmUntil; done += 50) trainer.run(50);
-  const t = seconds(() => trainer.run(steps));
-  trainer.dispose();
-  return steps / t;
+  try {
+    const warmUntil = performance.now() + WARM_UP_MS;
+    for (let done = 0; done < WARM_UP_STEPS && performance.now() < warmUntil; done += 50) trainer.run(50);
+    return steps / seconds(() => trainer.run(steps));
+  } finally {
+    trainer.dispose();
+  }
 }

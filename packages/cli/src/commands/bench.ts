@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { backendNames, loadMnist, packagedDataDir, type TrainConfig } from '@descent/core';
+import { type BackendName, backendNames, loadMnist, packagedDataDir, type TrainConfig } from '@descent/core';
 import { coreStepsPerSecond } from '../bench/core-train.js';
 import { runDescentTrain, type TrainRun } from '../bench/end-to-end.js';
 import { benchKernels, type KernelRow } from '../bench/kernels.js';
@@ -47,7 +47,7 @@ interface CoreRow {
   /** descent / numpy, median of per-round ratios (rounds alternate the two). */
   readonly vsNumpy: number | null;
   /** Each round's steps/s and ratio to numpy, in order. */
-  readonly rounds: readonly number[];
+  readonly roundStepsPerSecond: readonly number[];
   readonly roundRatios: readonly number[];
 }
 
@@ -100,7 +100,10 @@ export const benchCommand: Command = {
     }
 
     if (want('core')) {
-      const variants = backendNames.map((backend) => ({ backend, threads: 1 }));
+      const variants: { backend: BackendName; threads: 1 | 2 }[] = backendNames.map((backend) => ({
+        backend,
+        threads: 1,
+      }));
       if (availableParallelism() >= 2) variants.push({ backend: 'wasm', threads: 2 });
       const label = (v: { backend: string; threads: number }) =>
         v.threads === 1 ? v.backend : `${v.backend}, ${v.threads} threads`;
@@ -124,7 +127,7 @@ export const benchCommand: Command = {
           stepsPerSecond: sps,
           samplesPerSecond: sps * seed.batch,
           vsNumpy: ratios[i].length ? median(ratios[i]) : null,
-          rounds: rates[i],
+          roundStepsPerSecond: rates[i],
           roundRatios: ratios[i],
         };
       });

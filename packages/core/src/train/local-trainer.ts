@@ -50,15 +50,10 @@ export interface LocalTrainerOptions {
   readonly onStep?: (report: StepReport) => void;
   readonly onEval?: (report: EvalReport) => void;
   /**
-   * Computes the second half of every step (node [split, shards) of the tree, see `rootSplit`) while this
-   * thread computes the first; made by `createLocalTrainer` with `threads: 2`. The trainer disposes it.
+   * Computes the root's second child, shards [pairwiseSplit(shards), shards), of every step while this thread
+   * computes the first; made by `createLocalTrainer` with `threads: 2`. The trainer disposes it.
    */
   readonly secondThread?: NodeThread;
-}
-
-/** The root's two children: shards [0, split) and [split, shards). */
-export function rootSplit(shards: number): number {
-  return pairwiseSplit(shards);
 }
 
 export class LocalTrainerError extends Error {
@@ -103,6 +98,13 @@ export class LocalTrainer {
     if (options.sampler.datasetSize !== options.train.count) {
       throw new LocalTrainerError(
         `the sampler draws from ${options.sampler.datasetSize} samples but the training set has ${options.train.count}`,
+      );
+    }
+    const thread = options.secondThread;
+    if (thread !== undefined && (thread.first !== pairwiseSplit(shards) || thread.end !== shards)) {
+      throw new LocalTrainerError(
+        `the second thread computes shards [${thread.first}, ${thread.end}), not the root's second child ` +
+          `[${pairwiseSplit(shards)}, ${shards})`,
       );
     }
     this.options = options;
@@ -150,7 +152,7 @@ export class LocalTrainer {
 
   /** The root node as its two children, the second on the second thread, added as the tree adds them. */
   private computeSplit(step: number, thread: NodeThread): ShardGradient {
-    const split = rootSplit(this.ranges.length);
+    const split = pairwiseSplit(this.ranges.length);
     const rows = this.ranges[split].start;
     thread.begin(step, this.indices.subarray(rows));
     let left: ShardGradient;
@@ -204,7 +206,7 @@ export interface LocalTrainerHooks {
    * 1 (default) or 2: with 2, each step's two halves of the shard tree are computed at once on two threads
    * (wasm backend, shards ≥ 2), giving the weights of one thread.
    */
-  readonly threads?: number;
+  readonly threads?: 1 | 2;
 }
 
 /**
@@ -228,20 +230,7 @@ export function createLocalTrainer(
   }
   const maxRows = Math.max(config.batch, hooks.evalChunkRows ?? 1000);
   const net = buildNet(config.model, backend, config.seed, maxRows);
-  const secondThread =
-    threads === 2
-      ? new NodeThread({
-          net,
-          model: config.model,
-          seed: config.seed,
-          batch: config.batch,
-          shards: config.shards,
-          train: data.train,
-          first: rootSplit(config.shards),
-          end: config.shards,
-        })
-      : undefined;
-  return new LocalTrainer({
+  const options = {
     net,
     optimizer: createOptimizer(config.optimizer, net.params.length, backend),
     sampler: createSampler(config.sampler, data.train.count, config.seed),
@@ -253,6 +242,22 @@ export function createLocalTrainer(
     evalEvery: config.evalEvery,
     onStep: hooks.onStep,
     onEval: hooks.onEval,
-    secondThread,
+  };
+  if (threads === 1) return new LocalTrainer(options);
+  const secondThread = new NodeThread({
+    net,
+    model: config.model,
+    seed: config.seed,
+    batch: config.batch,
+    shards: config.shards,
+    train: data.train,
+    first: pairwiseSplit(config.shards),
+    end: config.shards,
   });
+  try {
+    return new LocalTrainer({ ...options, secondThread });
+  } catch (error) {
+    secondThread.dispose();
+    throw error;
+  }
 }

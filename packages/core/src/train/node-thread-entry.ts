@@ -83,6 +83,12 @@ function warmUp(net: Net): void {
 let computer: ShardComputer | null = null;
 try {
   const net = buildNet(data.model, new WasmBackend({ module: data.kernels }), data.seed, data.batch);
+  if (net.params.length !== data.params.length || net.stats.length !== data.statsOut.length) {
+    throw new Error(
+      `its net has ${net.params.length} parameters and ${net.stats.length} statistics, the caller's ` +
+        `${data.params.length} and ${data.statsOut.length}: give it the caller's model`,
+    );
+  }
   warmUp(net);
   computer = new ShardComputer(net, data.train, data.seed, shardRanges(data.batch, data.shards));
   Atomics.store(control, Slot.state, State.ready);

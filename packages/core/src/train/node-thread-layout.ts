@@ -26,7 +26,7 @@ export interface NodeThreadData {
 export const Slot = { command: 0, done: 1, state: 2, step: 3, rows: 4, messageLength: 5 } as const;
 export const State = { starting: 0, ready: 1, failed: 2 } as const;
 export const STOP = -1;
-export const CONTROL_SLOTS = 6;
+export const CONTROL_SLOTS = Object.keys(Slot).length;
 export const MESSAGE_BYTES = 4096;
 
 // Spinning before sleeping: a step's handoffs are tens of µs apart, and a futex wake costs about as much.

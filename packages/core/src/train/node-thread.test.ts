@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../io/hash.js';
 import { JsBackend } from '../tensor/js-backend.js';
 import { WasmBackend } from '../tensor/wasm-backend.js';
@@ -48,22 +48,30 @@ afterEach(() => {
   for (const trainer of open.splice(0)) trainer.dispose();
 });
 
-function run(cfg: TrainConfig, threads: number): { sha: string; reports: StepReport[] } {
+function run(cfg: TrainConfig, threads: 1 | 2): { sha: string; reports: StepReport[]; nodes: number } {
   const reports: StepReport[] = [];
+  const finish = vi.spyOn(NodeThread.prototype, 'finish');
   const trainer = createLocalTrainer(cfg, { train, test }, new WasmBackend(), {
     threads,
     onStep: (r) => reports.push(r),
   });
   open.push(trainer);
   trainer.run(cfg.iters);
+  const nodes = finish.mock.calls.length;
+  finish.mockRestore();
   const { params } = trainer.net;
-  return { sha: sha256Hex(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)), reports };
+  return {
+    sha: sha256Hex(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)),
+    reports,
+    nodes,
+  };
 }
 
 describe('a step split over two threads', () => {
   it('gives bitwise the weights and losses of one thread (rows listed in one pass)', () => {
     const one = run(config, 1);
     const two = run(config, 2);
+    expect(two.nodes).toBe(config.iters);
     expect(two.sha).toBe(one.sha);
     expect(two.reports).toEqual(one.reports);
   });
@@ -72,13 +80,14 @@ describe('a step split over two threads', () => {
     const cfg = { ...config, shards: 3, model: { ...mlp, dropout: 0.2, batchNorm: true } };
     const one = run(cfg, 1);
     const two = run(cfg, 2);
+    expect(two.nodes).toBe(cfg.iters);
     expect(two.sha).toBe(one.sha);
     expect(two.reports.map((r) => r.loss)).toEqual(one.reports.map((r) => r.loss));
   });
 
   it('refuses a thread count other than 1 or 2, and two threads over a single shard', () => {
     const data = { train, test };
-    expect(() => createLocalTrainer(config, data, new WasmBackend(), { threads: 3 })).toThrow(
+    expect(() => createLocalTrainer(config, data, new WasmBackend(), { threads: 3 as 2 })).toThrow(
       /threads must be 1 or 2, got 3/,
     );
     expect(() =>
@@ -93,41 +102,65 @@ describe('a step split over two threads', () => {
   });
 });
 
+function secondThread(trainer: LocalTrainer, model = mlp): NodeThread {
+  return new NodeThread({
+    net: trainer.net,
+    model,
+    seed: config.seed,
+    batch: config.batch,
+    shards: config.shards,
+    train,
+    first: 2,
+    end: 4,
+  });
+}
+
 describe('NodeThread', () => {
-  it("reports the thread's own failure with its message, on every later call", () => {
+  it('reports a node that fails in the thread, keeps refusing work, and disposes once', () => {
     const trainer = createLocalTrainer(config, { train, test }, new WasmBackend());
     open.push(trainer);
-    // The thread builds a net for 32 inputs but the rows have 64 features: its shard computer refuses them.
-    const thread = new NodeThread({
-      net: trainer.net,
-      model: { ...mlp, inputSize: 32 },
-      seed: 1,
-      batch: config.batch,
-      shards: config.shards,
-      train,
-      first: 2,
-      end: 4,
-    });
-    const rows = new Int32Array(15);
-    const message = /the second thread failed: the training data has 64 features .* takes 32 inputs/;
-    expect(() => thread.begin(0, rows)).toThrow(message);
-    expect(() => thread.begin(0, rows)).toThrow(message);
+    const thread = secondThread(trainer);
+    const rows = new Int32Array(14);
+    rows[3] = train.count;
+    thread.begin(0, rows);
+    const message = /the second thread failed: Sample index 300 is outside the data set's 300 rows/;
+    expect(() => thread.finish()).toThrow(message);
+    expect(() => thread.begin(1, new Int32Array(14))).toThrow(message);
+    thread.dispose();
+    thread.dispose();
+  });
+
+  it('drops an abandoned node and computes the next one', () => {
+    const trainer = createLocalTrainer(config, { train, test }, new WasmBackend());
+    open.push(trainer);
+    const thread = secondThread(trainer);
+    const rows = Int32Array.from({ length: 14 }, (_, i) => 3 * i);
+    thread.begin(
+      0,
+      rows.map((r) => r + 1),
+    );
+    thread.abandon();
+    thread.begin(1, rows);
+    const there = thread.finish();
+    expect(there.lossSum).toBe(trainer.computer.computeNode(1, 2, 4, rows).lossSum);
+    thread.dispose();
+  });
+
+  it("refuses to start on a model other than the caller net's, naming both sizes, on every later call", () => {
+    const trainer = createLocalTrainer(config, { train, test }, new WasmBackend());
+    open.push(trainer);
+    const thread = secondThread(trainer, { ...mlp, hidden: [20, 11] });
+    const message =
+      /the second thread failed: its net has 1651 parameters and 0 statistics, the caller's 1682 and 0/;
+    expect(() => thread.begin(0, new Int32Array(14))).toThrow(message);
+    expect(() => thread.begin(0, new Int32Array(14))).toThrow(message);
     thread.dispose();
   });
 
   it('sums the node it was given: its rows and loss match the node computed in this thread', () => {
     const trainer = createLocalTrainer(config, { train, test }, new WasmBackend());
     open.push(trainer);
-    const thread = new NodeThread({
-      net: trainer.net,
-      model: mlp,
-      seed: config.seed,
-      batch: config.batch,
-      shards: config.shards,
-      train,
-      first: 2,
-      end: 4,
-    });
+    const thread = secondThread(trainer);
     const rows = Int32Array.from({ length: 14 }, (_, i) => 7 * i + 1);
     thread.begin(5, rows);
     const there = thread.finish();

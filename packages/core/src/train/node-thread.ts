@@ -1,3 +1,6 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.js';
 import type { Net } from '../nets/net.js';
@@ -30,6 +33,8 @@ export interface NodeThreadSpec {
 
 const START_TIMEOUT_MS = 60_000;
 const STEP_TIMEOUT_MS = 600_000;
+/** Commands count up to here and wrap to 1: a negative count is STOP. */
+const MAX_COMMAND = 0x7fffffff;
 
 export class NodeThreadError extends Error {
   readonly code = 'ERR_NODE_THREAD';
@@ -48,6 +53,9 @@ export class NodeThreadError extends Error {
  * thread. Calls are synchronous: `begin` hands a node over, `finish` waits for it.
  */
 export class NodeThread {
+  /** The node this thread computes: shards [first, end). */
+  readonly first: number;
+  readonly end: number;
   private readonly worker: Worker;
   private readonly control: Int32Array;
   private readonly indices: Int32Array;
@@ -59,6 +67,7 @@ export class NodeThread {
   private command = 0;
   private running = false;
   private failure: NodeThreadError | null = null;
+  private disposed = false;
 
   constructor(spec: NodeThreadSpec) {
     const { net } = spec;
@@ -67,6 +76,9 @@ export class NodeThread {
         `a second thread needs the wasm backend (its memory is shared between threads); backend '${net.backend.name}' has none`,
       );
     }
+    const entry = entryUrl();
+    this.first = spec.first;
+    this.end = spec.end;
     this.net = net;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     this.indices = new Int32Array(new SharedArrayBuffer(spec.batch * 4));
@@ -91,7 +103,11 @@ export class NodeThread {
       sums: this.sums,
       message: this.message,
     };
-    this.worker = new Worker(entryUrl(), { workerData: data });
+    this.worker = new Worker(entry, { workerData: data });
+    // Seen only between calls (the calls block): a thread that died before saying so fails the next call.
+    this.worker.on('error', (error) => {
+      this.failure ??= new NodeThreadError(`the second thread failed: ${error.message}`);
+    });
     // A trainer dropped without dispose() must not keep the process alive.
     this.worker.unref();
   }
@@ -103,7 +119,7 @@ export class NodeThread {
     this.indices.set(indices);
     Atomics.store(this.control, Slot.step, step);
     Atomics.store(this.control, Slot.rows, indices.length);
-    this.command++;
+    this.command = this.command === MAX_COMMAND ? 1 : this.command + 1;
     this.running = true;
     Atomics.store(this.control, Slot.command, this.command);
     Atomics.notify(this.control, Slot.command);
@@ -112,8 +128,7 @@ export class NodeThread {
   /** Waits for the node `begin` handed over: its sums, in the caller's memory until the next `begin`. */
   finish(): ShardGradient {
     if (!this.running) throw new NodeThreadError('finish called without begin');
-    this.running = false;
-    awaitValue(this.control, Slot.done, this.command, STEP_TIMEOUT_MS, 'a node');
+    this.awaitDone();
     this.checkFailed();
     return {
       rows: Atomics.load(this.control, Slot.rows),
@@ -126,24 +141,42 @@ export class NodeThread {
 
   /** Waits for the node `begin` handed over and drops it, failed or not (a failure is thrown by the next call). */
   abandon(): void {
-    if (!this.running) return;
-    this.running = false;
-    awaitValue(this.control, Slot.done, this.command, STEP_TIMEOUT_MS, 'a node');
+    if (this.running) this.awaitDone();
   }
 
-  /** Stops the thread and frees the sums' memory; the object is unusable afterwards. */
+  /**
+   * Stops the thread and frees the sums' memory once no node can still write there; the object is unusable
+   * afterwards. A second call does nothing.
+   */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const inFlight = this.running;
     Atomics.store(this.control, Slot.command, STOP);
     Atomics.notify(this.control, Slot.command);
     void this.worker.terminate();
-    this.net.backend.free(this.gradOut);
+    if (!inFlight) this.net.backend.free(this.gradOut);
+  }
+
+  /** Waits for the node handed over; a thread that takes too long is taken for dead. */
+  private awaitDone(): void {
+    if (!awaitValue(this.control, Slot.done, this.command, STEP_TIMEOUT_MS)) {
+      this.failure ??= new NodeThreadError(
+        `the second thread did not finish a node within ${STEP_TIMEOUT_MS / 1000} s; it may have crashed or run out of memory`,
+      );
+      throw this.failure;
+    }
+    this.running = false;
   }
 
   private awaitReady(): void {
+    if (this.disposed) throw new NodeThreadError('the second thread was disposed');
     if (Atomics.load(this.control, Slot.state) === State.starting) {
       const outcome = Atomics.wait(this.control, Slot.state, State.starting, START_TIMEOUT_MS);
       if (outcome === 'timed-out') {
-        throw new NodeThreadError(`the second thread did not start within ${START_TIMEOUT_MS / 1000} s`);
+        this.failure ??= new NodeThreadError(
+          `the second thread did not start within ${START_TIMEOUT_MS / 1000} s; it may have failed to load`,
+        );
       }
     }
     this.checkFailed();
@@ -159,22 +192,14 @@ export class NodeThread {
   }
 }
 
-/** Waits until control[slot] === value: spins first, then sleeps. Throws after timeoutMs. */
-export function awaitValue(
-  control: Int32Array,
-  slot: number,
-  value: number,
-  timeoutMs: number,
-  what: string,
-): void {
-  for (let i = 0; i < SPINS; i++) if (Atomics.load(control, slot) === value) return;
+/** Waits until control[slot] === value: spins first, then sleeps. False when timeoutMs passed first. */
+function awaitValue(control: Int32Array, slot: number, value: number, timeoutMs: number): boolean {
+  for (let i = 0; i < SPINS; i++) if (Atomics.load(control, slot) === value) return true;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const seen = Atomics.load(control, slot);
-    if (seen === value) return;
-    if (Date.now() > deadline) {
-      throw new NodeThreadError(`the second thread did not finish ${what} within ${timeoutMs / 1000} s`);
-    }
+    if (seen === value) return true;
+    if (Date.now() > deadline) return false;
     Atomics.wait(control, slot, seen, 1000);
   }
 }
@@ -191,9 +216,29 @@ function sharedBytes(bytes: Uint8Array): Uint8Array {
   return shared;
 }
 
-/** The thread's module: next to this one when built; from source (tests), the package's build of it. */
+/**
+ * The thread's module, next to this one when built. Run from source (tests), the package's build of it, which
+ * must be newer than every source file: a thread running older code than its caller would be a silent mismatch.
+ */
 function entryUrl(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('../../dist/train/node-thread-entry.js', import.meta.url)
-    : new URL('./node-thread-entry.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new URL('./node-thread-entry.js', import.meta.url);
+  const built = new URL('../../dist/train/node-thread-entry.js', import.meta.url);
+  const sources = fileURLToPath(new URL('../', import.meta.url));
+  if (!existsSync(built) || newestSource(sources) > statSync(built).mtimeMs) {
+    throw new NodeThreadError(
+      `the second thread runs the built ${fileURLToPath(built)}, which is missing or older than src/: run 'pnpm --filter @descent/core build'`,
+    );
+  }
+  return built;
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
 }
