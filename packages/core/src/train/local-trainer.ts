@@ -9,7 +9,7 @@ import { pairwiseSplit } from '../tensor/pairwise.js';
 import { applyStep, l2Penalty } from './apply.js';
 import type { TrainConfig } from './config.js';
 import { NodeThread } from './node-thread.js';
-import { type EvalCounts, ShardComputer, type ShardGradient } from './shard-computer.js';
+import { addChildren, type EvalCounts, ShardComputer, type ShardGradient } from './shard-computer.js';
 import { type ShardRange, shardRanges } from './shards.js';
 
 /** What one step did, reported after its update. */
@@ -162,16 +162,7 @@ export class LocalTrainer {
       thread.abandon();
       throw error;
     }
-    const right = thread.finish();
-    this.net.backend.axpy(left.grad.length, 1, right.grad, left.grad);
-    for (let i = 0; i < left.stats.length; i++) left.stats[i] += right.stats[i];
-    return {
-      rows: left.rows + right.rows,
-      lossSum: left.lossSum + right.lossSum,
-      correct: left.correct + right.correct,
-      grad: left.grad,
-      stats: left.stats,
-    };
+    return addChildren(this.net.backend, left, thread.finish());
   }
 
   /** `steps` more steps. */

@@ -2,6 +2,7 @@ import { gatherBatchBytes } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Net } from '../nets/net.js';
 import { Rng } from '../rng.js';
+import type { Backend } from '../tensor/backend.js';
 import { pairwiseSplit } from '../tensor/pairwise.js';
 import { StagedRows } from './listed-rows.js';
 import { isTreeNode } from './shard-tree.js';
@@ -29,6 +30,22 @@ interface FloatRows {
   readonly labels: Int32Array;
   readonly words: Int32Array;
   readonly bytes: Uint8Array;
+}
+
+/**
+ * The sums of a node from those of its two children, as the tree adds them: `right`'s are added into `left`'s
+ * buffers, which the result holds.
+ */
+export function addChildren(backend: Backend, left: ShardGradient, right: ShardGradient): ShardGradient {
+  backend.axpy(left.grad.length, 1, right.grad, left.grad);
+  for (let i = 0; i < left.stats.length; i++) left.stats[i] += right.stats[i];
+  return {
+    rows: left.rows + right.rows,
+    lossSum: left.lossSum + right.lossSum,
+    correct: left.correct + right.correct,
+    grad: left.grad,
+    stats: left.stats,
+  };
 }
 
 /** Forward-only counts over a range of a data set. */
@@ -171,15 +188,7 @@ export class ShardComputer {
     const split = pairwiseSplit(count);
     const left = this.addShards(step, first, split, indices, start, level);
     const right = this.addShards(step, first + split, count - split, indices, start, level + 1);
-    this.net.backend.axpy(into.grad.length, 1, right.grad, into.grad);
-    for (let i = 0; i < into.stats.length; i++) into.stats[i] += right.stats[i];
-    return {
-      rows: left.rows + right.rows,
-      lossSum: left.lossSum + right.lossSum,
-      correct: left.correct + right.correct,
-      grad: into.grad,
-      stats: into.stats,
-    };
+    return addChildren(this.net.backend, left, right);
   }
 
   private level(level: number): { grad: Float32Array; stats: Float32Array } {
