@@ -71,7 +71,7 @@ function serve(computer: ShardComputer): void {
 /**
  * Runs the node's code until the optimiser has compiled it: a fresh thread's code is slow for its first
  * thousand or so nodes, and while both threads keep both cores busy the compiler gets little time. One row
- * per shard keeps this to tens of milliseconds.
+ * per shard keeps this to about a tenth of a second.
  */
 function warmUp(net: Net): void {
   const computer = new ShardComputer(net, data.train, data.seed, shardRanges(data.shards, data.shards));
