@@ -69,7 +69,7 @@ export class ShardEngine {
       options.data.train,
       config.seed,
       shardRanges(config.batch, config.shards),
-      this.factored,
+      { factored: this.factored },
     );
     this.data = options.data;
     this.fullHashEvery = options.fullHashEvery;

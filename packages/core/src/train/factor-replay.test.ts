@@ -57,7 +57,7 @@ function twoProcesses(seed: number) {
     nets,
     optimizers: nets.map((net) => createOptimizer(momentum, net.params.length, net.backend)),
     replays: nets.map((net) => new FactorReplay(net, data, ranges)),
-    computers: nets.map((net) => new ShardComputer(net, data, 1, ranges, true)),
+    computers: nets.map((net) => new ShardComputer(net, data, 1, ranges, { factored: true })),
   };
 }
 
@@ -75,7 +75,7 @@ describe('a step whose first-layer weight gradient travels as its factor', () =>
         const wholeOptimizer = createOptimizer(momentum, whole.params.length, whole.backend);
         const splitOptimizer = createOptimizer(momentum, split.params.length, split.backend);
         const reference = new ShardComputer(whole, data, 1, ranges);
-        const factored = new ShardComputer(split, data, 1, ranges, true);
+        const factored = new ShardComputer(split, data, 1, ranges, { factored: true });
         const replay = new FactorReplay(split, data, ranges);
         const width = replay.layout.width;
         expect(replay.layout).toEqual({ weights: 784 * 50, width: 50 });
@@ -111,7 +111,7 @@ describe('a step whose first-layer weight gradient travels as its factor', () =>
     const indices = Int32Array.from({ length: 100 }, (_, i) => (i * 29 + 3) % data.count);
     const [plain, factored] = [false, true].map((f) => {
       const net = mnistLikeNet(new WasmBackend(), 100, 0);
-      return { net, computer: new ShardComputer(net, data, 1, ranges, f) };
+      return { net, computer: new ShardComputer(net, data, 1, ranges, { factored: f }) };
     });
     plain.computer.computeNode(0, 0, 4, indices);
     factored.computer.computeNode(0, 0, 4, indices);
@@ -175,7 +175,9 @@ describe('a step whose first-layer weight gradient travels as its factor', () =>
     const net = smallNet({ dropout: 0.5 });
     expect(net.factors).toBeNull();
     expect(() => new FactorReplay(net, data, shardRanges(8, 2))).toThrow(FactorReplayError);
-    expect(() => new ShardComputer(net, data, 1, shardRanges(8, 2), true)).toThrow(ShardComputerError);
+    expect(() => new ShardComputer(net, data, 1, shardRanges(8, 2), { factored: true })).toThrow(
+      ShardComputerError,
+    );
   });
 
   it('refuses inputs of the wrong size or outside the data, leaving the parameters as they were', () => {

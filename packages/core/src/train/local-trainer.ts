@@ -5,11 +5,10 @@ import type { Net } from '../nets/net.js';
 import { createOptimizer } from '../optim/create.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Backend } from '../tensor/backend.js';
-import { pairwiseSplit } from '../tensor/pairwise.js';
 import { applyStep, l2Penalty } from './apply.js';
 import type { TrainConfig } from './config.js';
 import { NodeThread } from './node-thread.js';
-import { addChildren, type EvalCounts, ShardComputer, type ShardGradient } from './shard-computer.js';
+import { type EvalCounts, ShardComputer } from './shard-computer.js';
 import { type ShardRange, shardRanges } from './shards.js';
 
 /** What one step did, reported after its update. */
@@ -50,7 +49,7 @@ export interface LocalTrainerOptions {
   readonly onStep?: (report: StepReport) => void;
   readonly onEval?: (report: EvalReport) => void;
   /**
-   * Computes the root's second child, shards [pairwiseSplit(shards), shards), of every step while this thread
+   * Computes the second half of every step (the root's second child in the shard tree) while this thread
    * computes the first; made by `createLocalTrainer` with `threads: 2`. The trainer disposes it.
    */
   readonly secondThread?: NodeThread;
@@ -78,7 +77,6 @@ export class LocalTrainer {
   private readonly options: LocalTrainerOptions;
   private readonly ranges: readonly ShardRange[];
   private readonly indices: Int32Array;
-  private readonly secondThread: NodeThread | null;
   private nextStep: number;
 
   constructor(options: LocalTrainerOptions) {
@@ -100,20 +98,14 @@ export class LocalTrainer {
         `the sampler draws from ${options.sampler.datasetSize} samples but the training set has ${options.train.count}`,
       );
     }
-    const thread = options.secondThread;
-    if (thread !== undefined && (thread.first !== pairwiseSplit(shards) || thread.end !== shards)) {
-      throw new LocalTrainerError(
-        `the second thread computes shards [${thread.first}, ${thread.end}), not the root's second child ` +
-          `[${pairwiseSplit(shards)}, ${shards})`,
-      );
-    }
     this.options = options;
     this.net = net;
     this.optimizer = options.optimizer;
     this.sampler = options.sampler;
-    this.computer = new ShardComputer(net, options.train, options.seed, this.ranges);
+    this.computer = new ShardComputer(net, options.train, options.seed, this.ranges, {
+      secondThread: options.secondThread,
+    });
     this.indices = new Int32Array(batch);
-    this.secondThread = options.secondThread ?? null;
     this.nextStep = startStep;
   }
 
@@ -127,10 +119,7 @@ export class LocalTrainer {
     const { batch, evalEvery = 0, onStep, onEval } = this.options;
     const step = this.nextStep;
     this.sampler.next(batch, this.indices);
-    const sums =
-      this.secondThread === null
-        ? this.computer.computeNode(step, 0, this.ranges.length, this.indices)
-        : this.computeSplit(step, this.secondThread);
+    const sums = this.computer.computeNode(step, 0, this.ranges.length, this.indices);
     const l2 = l2Penalty(this.net);
     applyStep(this.net, this.optimizer, sums.grad, sums.stats, batch);
     this.nextStep = step + 1;
@@ -148,21 +137,6 @@ export class LocalTrainer {
       onEval?.(evaluation);
     }
     return report;
-  }
-
-  /** The root node as its two children, the second on the second thread, added as the tree adds them. */
-  private computeSplit(step: number, thread: NodeThread): ShardGradient {
-    const split = pairwiseSplit(this.ranges.length);
-    const rows = this.ranges[split].start;
-    thread.begin(step, this.indices.subarray(rows));
-    let left: ShardGradient;
-    try {
-      left = this.computer.computeNode(step, 0, split, this.indices.subarray(0, rows));
-    } catch (error) {
-      thread.abandon();
-      throw error;
-    }
-    return addChildren(this.net.backend, left, thread.finish());
   }
 
   /** `steps` more steps. */
@@ -183,7 +157,6 @@ export class LocalTrainer {
   }
 
   dispose(): void {
-    this.secondThread?.dispose();
     this.computer.dispose();
   }
 }
@@ -242,8 +215,6 @@ export function createLocalTrainer(
     batch: config.batch,
     shards: config.shards,
     train: data.train,
-    first: pairwiseSplit(config.shards),
-    end: config.shards,
   });
   try {
     return new LocalTrainer({ ...options, secondThread });

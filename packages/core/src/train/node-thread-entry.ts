@@ -2,6 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import { buildNet } from '../nets/build.js';
 import type { Net } from '../nets/net.js';
+import { pairwiseSplit } from '../tensor/pairwise.js';
 import { WasmBackend } from '../tensor/wasm-backend.js';
 import {
   MESSAGE_BYTES,
@@ -52,8 +53,8 @@ function serve(computer: ShardComputer): void {
       const rows = Atomics.load(control, Slot.rows);
       const out = computer.computeNode(
         Atomics.load(control, Slot.step),
-        data.first,
-        data.end,
+        Atomics.load(control, Slot.first),
+        Atomics.load(control, Slot.end),
         data.indices.subarray(0, rows),
       );
       data.gradOut.set(out.grad);
@@ -74,9 +75,12 @@ function serve(computer: ShardComputer): void {
  * per shard keeps this to about a tenth of a second.
  */
 function warmUp(net: Net): void {
-  const computer = new ShardComputer(net, data.train, data.seed, shardRanges(data.shards, data.shards));
-  const indices = Int32Array.from({ length: data.end - data.first }, (_, i) => i % data.train.count);
-  for (let i = 0; i < WARM_UP_NODES; i++) computer.computeNode(i, data.first, data.end, indices);
+  const { shards } = data;
+  const computer = new ShardComputer(net, data.train, data.seed, shardRanges(shards, shards));
+  // The root's second child: the node a step split in two hands over.
+  const first = shards > 1 ? pairwiseSplit(shards) : 0;
+  const indices = Int32Array.from({ length: shards - first }, (_, i) => i % data.train.count);
+  for (let i = 0; i < WARM_UP_NODES; i++) computer.computeNode(i, first, shards, indices);
   computer.dispose();
 }
 

@@ -10,8 +10,6 @@ export interface NodeThreadData {
   readonly seed: number;
   readonly batch: number;
   readonly shards: number;
-  readonly first: number;
-  readonly end: number;
   readonly train: Dataset;
   readonly params: Float32Array;
   readonly gradOut: Float32Array;
@@ -23,7 +21,16 @@ export interface NodeThreadData {
 }
 
 /** Slots of `control`. */
-export const Slot = { command: 0, done: 1, state: 2, step: 3, rows: 4, messageLength: 5 } as const;
+export const Slot = {
+  command: 0,
+  done: 1,
+  state: 2,
+  step: 3,
+  first: 4,
+  end: 5,
+  rows: 6,
+  messageLength: 7,
+} as const;
 export const State = { starting: 0, ready: 1, failed: 2 } as const;
 export const STOP = -1;
 export const CONTROL_SLOTS = Object.keys(Slot).length;

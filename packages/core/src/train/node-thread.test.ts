@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../io/hash.js';
+import { buildNet } from '../nets/build.js';
 import { JsBackend } from '../tensor/js-backend.js';
 import { WasmBackend } from '../tensor/wasm-backend.js';
 import type { ModelConfig, TrainConfig } from './config.js';
 import { createLocalTrainer, type LocalTrainer, type StepReport } from './local-trainer.js';
 import { NodeThread } from './node-thread.js';
+import { ShardComputer } from './shard-computer.js';
+import { shardRanges } from './shards.js';
 import { imageSet } from './test-fixtures.js';
 
 const FEATURES = 64;
@@ -110,10 +113,52 @@ function secondThread(trainer: LocalTrainer, model = mlp): NodeThread {
     batch: config.batch,
     shards: config.shards,
     train,
-    first: 2,
-    end: 4,
   });
 }
+
+describe('a shard computer with a second thread', () => {
+  it('gives the bits of one without it for every node of the tree, and computes single shards itself', () => {
+    const cfg = { ...config, shards: 5 };
+    const ranges = shardRanges(cfg.batch, cfg.shards);
+    const plainNet = buildNet(mlp, new WasmBackend(), cfg.seed, cfg.batch);
+    const splitNet = buildNet(mlp, new WasmBackend(), cfg.seed, cfg.batch);
+    const plain = new ShardComputer(plainNet, train, cfg.seed, ranges);
+    const thread = new NodeThread({ ...cfg, net: splitNet, model: mlp, train });
+    const split = new ShardComputer(splitNet, train, cfg.seed, ranges, { secondThread: thread });
+    const begin = vi.spyOn(thread, 'begin');
+    const batch = Int32Array.from({ length: cfg.batch }, (_, i) => (11 * i + 5) % train.count);
+    const nodes = [
+      [0, 5],
+      [0, 4],
+      [4, 5],
+      [0, 2],
+      [2, 4],
+      [3, 4],
+    ];
+    for (const [first, end] of nodes) {
+      const rows = batch.subarray(ranges[first].start, ranges[end - 1].end);
+      const a = plain.computeNode(7, first, end, rows);
+      const b = split.computeNode(7, first, end, rows);
+      expect([b.rows, b.lossSum, b.correct]).toEqual([a.rows, a.lossSum, a.correct]);
+      expect(sha256Hex(b.grad)).toBe(sha256Hex(a.grad));
+    }
+    expect(begin).toHaveBeenCalledTimes(4);
+    plain.dispose();
+    split.dispose();
+  });
+
+  it('refuses a second thread for factored nodes, saying which exchange to use', () => {
+    const net = buildNet(mlp, new WasmBackend(), config.seed, config.batch);
+    const thread = new NodeThread({ ...config, net, model: mlp, train });
+    expect(
+      () =>
+        new ShardComputer(net, train, config.seed, shardRanges(config.batch, config.shards), {
+          factored: true,
+          secondThread: thread,
+        }),
+    ).toThrow(/use it with the params exchange/);
+  });
+});
 
 describe('NodeThread', () => {
   it('reports a node that fails in the thread, keeps refusing work, and disposes once', () => {
@@ -122,10 +167,10 @@ describe('NodeThread', () => {
     const thread = secondThread(trainer);
     const rows = new Int32Array(14);
     rows[3] = train.count;
-    thread.begin(0, rows);
+    thread.begin(0, 2, 4, rows);
     const message = /the second thread failed: Sample index 300 is outside the data set's 300 rows/;
     expect(() => thread.finish()).toThrow(message);
-    expect(() => thread.begin(1, new Int32Array(14))).toThrow(message);
+    expect(() => thread.begin(1, 2, 4, new Int32Array(14))).toThrow(message);
     thread.dispose();
     thread.dispose();
   });
@@ -137,10 +182,12 @@ describe('NodeThread', () => {
     const rows = Int32Array.from({ length: 14 }, (_, i) => 3 * i);
     thread.begin(
       0,
+      2,
+      4,
       rows.map((r) => r + 1),
     );
     thread.abandon();
-    thread.begin(1, rows);
+    thread.begin(1, 2, 4, rows);
     const there = thread.finish();
     expect(there.lossSum).toBe(trainer.computer.computeNode(1, 2, 4, rows).lossSum);
     thread.dispose();
@@ -152,8 +199,8 @@ describe('NodeThread', () => {
     const thread = secondThread(trainer, { ...mlp, hidden: [20, 11] });
     const message =
       /the second thread failed: its net has 1651 parameters and 0 statistics, the caller's 1682 and 0/;
-    expect(() => thread.begin(0, new Int32Array(14))).toThrow(message);
-    expect(() => thread.begin(0, new Int32Array(14))).toThrow(message);
+    expect(() => thread.begin(0, 2, 4, new Int32Array(14))).toThrow(message);
+    expect(() => thread.begin(0, 2, 4, new Int32Array(14))).toThrow(message);
     thread.dispose();
   });
 
@@ -162,7 +209,7 @@ describe('NodeThread', () => {
     open.push(trainer);
     const thread = secondThread(trainer);
     const rows = Int32Array.from({ length: 14 }, (_, i) => 7 * i + 1);
-    thread.begin(5, rows);
+    thread.begin(5, 2, 4, rows);
     const there = thread.finish();
     const here = trainer.computer.computeNode(5, 2, 4, rows);
     expect(there.rows).toBe(14);

@@ -26,9 +26,6 @@ export interface NodeThreadSpec {
   readonly batch: number;
   readonly shards: number;
   readonly train: Dataset;
-  /** The node the thread computes, [first, end) of the shard tree. */
-  readonly first: number;
-  readonly end: number;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -46,16 +43,13 @@ export class NodeThreadError extends Error {
 }
 
 /**
- * A second thread that computes one node of a step's shard tree while the caller computes another: the
- * thread holds its own net and shard computer (wasm memory of its own), reads the caller's parameters before
- * each node, and leaves the node's sums in the caller's backend memory, ready to add along the tree. A node's
- * sums have the same bits wherever they are computed, so a step split over threads gives the weights of one
+ * A second thread that computes a node of a step's shard tree while the caller computes another: the thread
+ * holds its own net and shard computer (wasm memory of its own), reads the caller's parameters before each
+ * node, and leaves the node's sums in the caller's backend memory, ready to add along the tree. A node's sums
+ * have the same bits wherever they are computed, so a step split over threads gives the weights of one
  * thread. Calls are synchronous: `begin` hands a node over, `finish` waits for it.
  */
 export class NodeThread {
-  /** The node this thread computes: shards [first, end). */
-  readonly first: number;
-  readonly end: number;
   private readonly worker: Worker;
   private readonly control: Int32Array;
   private readonly indices: Int32Array;
@@ -77,8 +71,6 @@ export class NodeThread {
       );
     }
     const entry = entryUrl();
-    this.first = spec.first;
-    this.end = spec.end;
     this.net = net;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     this.indices = new Int32Array(new SharedArrayBuffer(spec.batch * 4));
@@ -92,8 +84,6 @@ export class NodeThread {
       seed: spec.seed,
       batch: spec.batch,
       shards: spec.shards,
-      first: spec.first,
-      end: spec.end,
       train: sharedDataset(spec.train),
       params: net.params,
       gradOut: this.gradOut,
@@ -112,12 +102,17 @@ export class NodeThread {
     this.worker.unref();
   }
 
-  /** Hands the thread its node of `step`, over the training rows `indices` (the node's slice of the batch). */
-  begin(step: number, indices: Int32Array): void {
+  /**
+   * Hands the thread node [first, end) of `step`'s shard tree, over the training rows `indices` (the node's
+   * slice of the batch).
+   */
+  begin(step: number, first: number, end: number, indices: Int32Array): void {
     this.awaitReady();
     if (this.running) throw new NodeThreadError('begin called twice without finish');
     this.indices.set(indices);
     Atomics.store(this.control, Slot.step, step);
+    Atomics.store(this.control, Slot.first, first);
+    Atomics.store(this.control, Slot.end, end);
     Atomics.store(this.control, Slot.rows, indices.length);
     this.command = this.command === MAX_COMMAND ? 1 : this.command + 1;
     this.running = true;

@@ -5,6 +5,7 @@ import { Rng } from '../rng.js';
 import type { Backend } from '../tensor/backend.js';
 import { pairwiseSplit } from '../tensor/pairwise.js';
 import { StagedRows } from './listed-rows.js';
+import type { NodeThread } from './node-thread.js';
 import { isTreeNode } from './shard-tree.js';
 import type { ShardRange } from './shards.js';
 
@@ -36,7 +37,7 @@ interface FloatRows {
  * The sums of a node from those of its two children, as the tree adds them: `right`'s are added into `left`'s
  * buffers, which the result holds.
  */
-export function addChildren(backend: Backend, left: ShardGradient, right: ShardGradient): ShardGradient {
+function addChildren(backend: Backend, left: ShardGradient, right: ShardGradient): ShardGradient {
   backend.axpy(left.grad.length, 1, right.grad, left.grad);
   for (let i = 0; i < left.stats.length; i++) left.stats[i] += right.stats[i];
   return {
@@ -46,6 +47,16 @@ export function addChildren(backend: Backend, left: ShardGradient, right: ShardG
     grad: left.grad,
     stats: left.stats,
   };
+}
+
+export interface ShardComputerOptions {
+  /** Nodes leave the first layer's weight gradient as its factor (Net.gradientFactored). */
+  readonly factored?: boolean;
+  /**
+   * Computes each node's second child while this thread computes the first (whole gradients only); the
+   * computer owns it and disposes it.
+   */
+  readonly secondThread?: NodeThread | null;
 }
 
 /** Forward-only counts over a range of a data set. */
@@ -96,17 +107,32 @@ export class ShardComputer {
   private readonly listed: StagedRows;
   /** With factored nodes: the gradient past the first layer's weights, a view of net.grads. */
   private readonly rest: Float32Array | null;
+  private readonly secondThread: NodeThread | null;
 
-  /** With `factored`, nodes leave the first layer's weight gradient as its factor (Net.gradientFactored). */
-  constructor(net: Net, train: Dataset, seed: number, ranges: readonly ShardRange[], factored = false) {
+  constructor(
+    net: Net,
+    train: Dataset,
+    seed: number,
+    ranges: readonly ShardRange[],
+    options: ShardComputerOptions = {},
+  ) {
     requireFits(net, train, 'training');
+    const { factored = false, secondThread = null } = options;
     if (factored && net.factors === null) {
       throw new ShardComputerError(
         'ERR_SHARD_NODE',
         "this net's first-layer gradient cannot be left as factors: it needs layers that treat rows independently",
       );
     }
+    if (factored && secondThread !== null) {
+      secondThread.dispose();
+      throw new ShardComputerError(
+        'ERR_SHARD_NODE',
+        'a second thread computes whole gradients, not factors: use it with the params exchange',
+      );
+    }
     this.rest = factored && net.factors !== null ? net.grads.subarray(net.factors.weights) : null;
+    this.secondThread = secondThread;
     this.net = net;
     this.train = train;
     this.seed = seed;
@@ -127,13 +153,48 @@ export class ShardComputer {
         `shards [${first}, ${end}) are not a node of the pairwise tree over ${this.ranges.length} shards`,
       );
     }
-    const start = this.ranges[first].start;
     if (indices.length !== rows) {
       throw new ShardComputerError(
         'ERR_SHARD_ROWS',
         `shards [${first}, ${end}) hold ${rows} rows of the batch, but ${indices.length} indices were given`,
       );
     }
+    const thread = this.secondThread;
+    return thread !== null && end - first > 1
+      ? this.computeSplit(step, first, end, indices, thread)
+      : this.computeHere(step, first, end, rows, indices);
+  }
+
+  /** Node [first, end) as its two children, the second on the second thread, added as the tree adds them. */
+  private computeSplit(
+    step: number,
+    first: number,
+    end: number,
+    indices: Int32Array,
+    thread: NodeThread,
+  ): ShardGradient {
+    const split = first + pairwiseSplit(end - first);
+    const leftRows = this.ranges[split].start - this.ranges[first].start;
+    thread.begin(step, split, end, indices.subarray(leftRows));
+    let left: ShardGradient;
+    try {
+      left = this.computeHere(step, first, split, leftRows, indices.subarray(0, leftRows));
+    } catch (error) {
+      thread.abandon();
+      throw error;
+    }
+    return addChildren(this.net.backend, left, thread.finish());
+  }
+
+  /** Node [first, end), a node of `rows` rows, in this thread. */
+  private computeHere(
+    step: number,
+    first: number,
+    end: number,
+    rows: number,
+    indices: Int32Array,
+  ): ShardGradient {
+    const start = this.ranges[first].start;
     if (!this.net.segmentable) {
       return first + 1 === end
         ? this.computeGradient(step, first, indices)
@@ -248,8 +309,9 @@ export class ShardComputer {
     return { rows: end - start, lossSum, correct };
   }
 
-  /** Gives the gather buffers back to the backend; the computer is unusable afterwards. */
+  /** Gives the gather buffers back to the backend and stops the second thread; unusable afterwards. */
   dispose(): void {
+    this.secondThread?.dispose();
     const rows = this.floatRows;
     if (rows !== null) for (const buffer of [rows.x, rows.labels, rows.words]) this.net.backend.free(buffer);
     this.listed.dispose();
