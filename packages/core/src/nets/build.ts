@@ -1,7 +1,7 @@
 import type { Backend } from '../tensor/backend.js';
 import type { ModelConfig } from '../train/config.js';
 import { MultiLayerNet } from './multi-layer-net.js';
-import type { SequentialNet } from './sequential-net.js';
+import type { SequentialNet, SharedParamsOption } from './sequential-net.js';
 import { TwoLayerNet } from './two-layer-net.js';
 
 /** Thrown by `buildNet` for a model config it cannot build; `code` is stable. */
@@ -14,8 +14,17 @@ export class ModelConfigError extends RangeError {
   }
 }
 
-/** The net a run config describes, initialised from `seed`, with buffers for up to `maxRows` rows a call. */
-export function buildNet(model: ModelConfig, backend: Backend, seed: number, maxRows: number): SequentialNet {
+/**
+ * The net a run config describes, initialised from `seed`, with buffers for up to `maxRows` rows a call (or
+ * computing with `shared.sharedParams`).
+ */
+export function buildNet(
+  model: ModelConfig,
+  backend: Backend,
+  seed: number,
+  maxRows: number,
+  shared: SharedParamsOption = {},
+): SequentialNet {
   switch (model.kind) {
     case 'two-layer': {
       const conflicts = [
@@ -38,6 +47,7 @@ export function buildNet(model: ModelConfig, backend: Backend, seed: number, max
         activation: model.activation,
         seed,
         maxRows,
+        ...shared,
       });
     }
     case 'mlp':
@@ -53,6 +63,7 @@ export function buildNet(model: ModelConfig, backend: Backend, seed: number, max
         batchNorm: model.batchNorm,
         seed,
         maxRows,
+        ...shared,
       });
     default:
       throw new ModelConfigError(

@@ -7,9 +7,9 @@ import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import type { Backend } from '../tensor/backend.js';
 import type { Activation, InitScheme } from '../train/config.js';
-import { type ParamDecl, SequentialNet, type StatDecl } from './sequential-net.js';
+import { type ParamDecl, SequentialNet, type SharedParamsOption, type StatDecl } from './sequential-net.js';
 
-export interface MultiLayerNetOptions {
+export interface MultiLayerNetOptions extends SharedParamsOption {
   readonly inputSize: number;
   /** One entry per hidden layer (may be empty: plain softmax regression). */
   readonly hiddenSizes: readonly number[];
@@ -81,6 +81,7 @@ export class MultiLayerNet extends SequentialNet {
       outputSize,
       maxRows,
       seed: options.seed,
+      sharedParams: options.sharedParams,
       weightDecay: options.weightDecay ?? 0,
       params,
       stats,

@@ -44,6 +44,16 @@ export interface SequentialNetOptions {
   readonly stats: readonly StatDecl[];
   /** The layers below the loss, in forward order; a first Affine is used without dx. */
   readonly layers: (views: NetViews) => Layer[];
+  /** See SharedParamsOption. */
+  readonly sharedParams?: Float32Array;
+}
+
+export interface SharedParamsOption {
+  /**
+   * Another net's parameters, in this net's backend memory, to compute with as they are (a second thread's
+   * net over the same weights): neither allocated, initialised nor freed here.
+   */
+  readonly sharedParams?: Float32Array;
 }
 
 /**
@@ -70,6 +80,7 @@ export class SequentialNet implements Net {
   /** Every layer's segmented backward after the first, when all have one; else null. */
   private readonly segmented: SegmentedBackward[] | null;
   readonly factors: FactorLayout | null;
+  private readonly ownsParams: boolean;
   /** The last gradient pass, when it was gradientFactored: what factoredWeights needs of it. */
   private lastFactored: { dout: Float32Array; rows: number; bounds: Int32Array; segments: number } | null =
     null;
@@ -88,11 +99,19 @@ export class SequentialNet implements Net {
 
     this.specs = layout(options.params.map((p) => ({ name: p.name, shape: p.shape, decay: p.decay })));
     this.statSpecs = layout(options.stats.map((s) => ({ name: s.name, shape: [s.length], decay: false })));
-    this.params = backend.alloc(totalLength(this.specs));
-    this.grads = backend.alloc(this.params.length);
+    const length = totalLength(this.specs);
+    const shared = options.sharedParams;
+    if (shared !== undefined && shared.length !== length) {
+      throw new RangeError(
+        `sharedParams holds ${shared.length} values, but this net has ${length} parameters: share a net of the same model`,
+      );
+    }
+    this.ownsParams = shared === undefined;
+    this.params = shared ?? backend.alloc(length);
+    this.grads = backend.alloc(length);
     this.stats = backend.alloc(totalLength(this.statSpecs));
     this.statsSum = backend.alloc(this.stats.length);
-    initParams(this.params, this.specs, options.params, new Rng(options.seed));
+    if (this.ownsParams) initParams(this.params, this.specs, options.params, new Rng(options.seed));
 
     const find = (specs: readonly ParamSpec[], name: string) => {
       const spec = specs.find((s) => s.name === name);
@@ -238,7 +257,8 @@ export class SequentialNet implements Net {
   dispose(): void {
     for (const layer of this.layers) layer.dispose();
     this.lossLayer.dispose();
-    for (const buffer of [this.params, this.grads, this.stats, this.statsSum]) this.backend.free(buffer);
+    if (this.ownsParams) this.backend.free(this.params);
+    for (const buffer of [this.grads, this.stats, this.statsSum]) this.backend.free(buffer);
   }
 }
 

@@ -170,6 +170,37 @@ describe('TwoLayerNet', () => {
     ).toThrow(/hiddenSize must be a positive integer/);
   });
 
+  it('computes with shared parameters as they are, and leaves them to their owner on dispose', () => {
+    const shape = { inputSize: 3, hiddenSize: 2, outputSize: 2, maxRows: 2 };
+    const owner = new TwoLayerNet(backend, { ...shape, seed: 1 });
+    const sharing = new TwoLayerNet(backend, { ...shape, seed: 2, sharedParams: owner.params });
+    expect(sharing.params).toBe(owner.params);
+    const x = Float32Array.of(0.5, -1, 2, 1, 0, -0.5);
+    const labels = Int32Array.of(1, 0);
+    owner.gradientSum(x, labels, 2, new Rng(0));
+    sharing.gradientSum(x, labels, 2, new Rng(0));
+    expect([...sharing.grads]).toEqual([...owner.grads]);
+    sharing.dispose();
+    // Had the sharing net freed them, the owner's own free would now fail.
+    expect(() => owner.dispose()).not.toThrow();
+    expect(() => backend.free(owner.params)).toThrow(/already freed/);
+  });
+
+  it('refuses shared parameters of another size', () => {
+    const sharedParams = backend.alloc(5);
+    expect(
+      () =>
+        new TwoLayerNet(backend, {
+          inputSize: 3,
+          hiddenSize: 2,
+          outputSize: 2,
+          seed: 0,
+          maxRows: 2,
+          sharedParams,
+        }),
+    ).toThrow(/sharedParams holds 5 values, but this net has 14 parameters/);
+  });
+
   it('gives every buffer back on dispose', () => {
     const net = new TwoLayerNet(backend, { inputSize: 3, hiddenSize: 2, outputSize: 2, seed: 0, maxRows: 2 });
     net.dispose();

@@ -4,9 +4,9 @@ import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import type { Backend } from '../tensor/backend.js';
 import type { Activation } from '../train/config.js';
-import { SequentialNet } from './sequential-net.js';
+import { SequentialNet, type SharedParamsOption } from './sequential-net.js';
 
-export interface TwoLayerNetOptions {
+export interface TwoLayerNetOptions extends SharedParamsOption {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly outputSize: number;
@@ -34,6 +34,7 @@ export class TwoLayerNet extends SequentialNet {
       outputSize,
       maxRows,
       seed: options.seed,
+      sharedParams: options.sharedParams,
       weightDecay: 0,
       params: [
         { name: 'W1', shape: [inputSize, hiddenSize], decay: true, init: { std } },

@@ -513,6 +513,34 @@ describe('WasmBackend memory', () => {
     expect(backend.alloc(1000).length).toBe(1000);
   });
 
+  it("lends an arena that a second backend allocates in, each reading the other's buffers in place", () => {
+    const lender = new WasmBackend();
+    const mine = lender.alloc(8);
+    mine.fill(2);
+    const arena = lender.lendArena(1 << 16);
+    const borrower = new WasmBackend({ arena });
+    const theirs = borrower.alloc(8);
+    expect(theirs.byteOffset).toBeGreaterThanOrEqual(arena.start);
+    expect(theirs.byteOffset + theirs.byteLength).toBeLessThanOrEqual(arena.end);
+    // Lender's buffers and the arena never overlap, and a lender's buffer needs no staging in the borrower.
+    expect(mine.byteOffset + mine.byteLength).toBeLessThanOrEqual(arena.start);
+    borrower.axpy(8, 3, borrower.float32At(mine.byteOffset, 8), theirs);
+    expect([...lender.float32At(theirs.byteOffset, 8)]).toEqual(new Array(8).fill(6));
+    expect(() => borrower.alloc(1 << 16)).toThrow(expect.objectContaining({ code: 'WASM_OUT_OF_MEMORY' }));
+    lender.reclaimArena(arena);
+    expect(lender.lendArena(1 << 16).start).toBe(arena.start);
+  });
+
+  it('refuses an arena outside its memory and views past its end', () => {
+    const lender = new WasmBackend();
+    const arena = lender.lendArena(1024);
+    const badArena = expect.objectContaining({ code: 'WASM_BAD_ARENA' });
+    expect(() => new WasmBackend({ arena: { ...arena, start: 0 } })).toThrow(badArena);
+    expect(() => new WasmBackend({ arena: { ...arena, end: lender.memoryBytes + 1 } })).toThrow(badArena);
+    expect(() => lender.float32At(lender.memoryBytes - 4, 2)).toThrow(/do not lie in this/);
+    expect(() => lender.float32At(2, 1)).toThrow(expect.objectContaining({ code: 'WASM_BAD_LENGTH' }));
+  });
+
   it('refuses to free foreign buffers, subarrays and double frees', () => {
     const backend = new WasmBackend();
     const buffer = backend.alloc(10);

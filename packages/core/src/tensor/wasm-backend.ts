@@ -5,7 +5,7 @@ import type { KernelExports } from './wasm/kernel-exports.js';
 import { loadKernelBytes } from './wasm/load-kernels.js';
 import { WasmBackendError, WasmBackendErrorCode } from './wasm/wasm-backend-error.js';
 import { Access, PAGE_BYTES, WasmHeap } from './wasm/wasm-heap.js';
-import { type WasmModule, webAssembly } from './wasm/webassembly-api.js';
+import { type WasmMemory, type WasmModule, webAssembly } from './wasm/webassembly-api.js';
 
 export interface WasmBackendOptions {
   /** The most linear memory this backend may grow to (rounded up to 64 KiB pages). Default 1 GiB. */
@@ -15,6 +15,18 @@ export interface WasmBackendOptions {
    * process: a thread started late then runs the code that thread has already optimised.
    */
   module?: WasmModule;
+  /**
+   * Instantiate over another backend's memory and allocate only within this range of it (WasmBackend.lendArena),
+   * for a backend in a second thread: the two then read each other's buffers in place.
+   */
+  arena?: WasmArena;
+}
+
+/** A range of one backend's shared memory that a backend in another thread allocates in. */
+export interface WasmArena {
+  readonly memory: WasmMemory;
+  readonly start: number;
+  readonly end: number;
 }
 
 const DEFAULT_MAX_MEMORY_BYTES = 1 << 30;
@@ -56,17 +68,52 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   private readonly kernels: KernelExports;
   private readonly heap: WasmHeap;
+  private readonly memory: WasmMemory;
   private readonly pixelLists = new WeakSet<WasmPixelList>();
 
   constructor(options: WasmBackendOptions = {}) {
+    const { arena } = options;
     const maxPages = Math.min(
       MAX_PAGES,
       Math.ceil((options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES) / PAGE_BYTES),
     );
-    const memory = new webAssembly.Memory({ initial: 1, maximum: maxPages, shared: true });
+    const memory = arena?.memory ?? new webAssembly.Memory({ initial: 1, maximum: maxPages, shared: true });
     const instance = new webAssembly.Instance(options.module ?? compiledKernels(), { env: { memory } });
     this.kernels = instance.exports as unknown as KernelExports;
-    this.heap = new WasmHeap(memory, this.kernels.heapBase(), maxPages * PAGE_BYTES);
+    this.memory = memory;
+    if (arena === undefined) {
+      this.heap = new WasmHeap(memory, this.kernels.heapBase(), maxPages * PAGE_BYTES);
+      return;
+    }
+    if (
+      arena.start < this.kernels.heapBase() ||
+      arena.end < arena.start ||
+      arena.end > memory.buffer.byteLength
+    ) {
+      throw new WasmBackendError(
+        WasmBackendErrorCode.badArena,
+        `arena [${arena.start}, ${arena.end}) is not a block of its ${memory.buffer.byteLength}-byte memory; take it from lendArena`,
+      );
+    }
+    this.heap = new WasmHeap(memory, arena.start, arena.end);
+  }
+
+  /**
+   * Reserves `bytes` of this backend's memory for a backend in another thread (WasmBackendOptions.arena);
+   * `reclaimArena` gives them back once that backend is gone.
+   */
+  lendArena(bytes: number): WasmArena {
+    const start = this.heap.takeBlock(bytes);
+    return { memory: this.memory, start, end: start + bytes };
+  }
+
+  reclaimArena(arena: WasmArena): void {
+    this.heap.releaseBlock(arena.start);
+  }
+
+  /** A view of `length` floats at `byteOffset` of this memory: a buffer a backend sharing it allocated. */
+  float32At(byteOffset: number, length: number): Float32Array {
+    return this.heap.float32At(byteOffset, length);
   }
 
   alloc(length: number): Float32Array {

@@ -42,14 +42,12 @@ function nextCommand(last: number): number {
 }
 
 function serve(computer: ShardComputer): void {
-  const { net } = computer;
   let last = 0;
   for (;;) {
     const command = nextCommand(last);
     if (command === STOP) return;
     last = command;
     try {
-      net.params.set(data.params);
       const rows = Atomics.load(control, Slot.rows);
       const out = computer.computeNode(
         Atomics.load(control, Slot.step),
@@ -57,7 +55,6 @@ function serve(computer: ShardComputer): void {
         Atomics.load(control, Slot.end),
         data.indices.subarray(0, rows),
       );
-      data.gradOut.set(out.grad);
       data.statsOut.set(out.stats);
       data.sums[0] = out.lossSum;
       data.sums[1] = out.correct;
@@ -86,13 +83,16 @@ function warmUp(net: Net): void {
 
 let computer: ShardComputer | null = null;
 try {
-  const net = buildNet(data.model, new WasmBackend({ module: data.kernels }), data.seed, data.batch);
-  if (net.params.length !== data.params.length || net.stats.length !== data.statsOut.length) {
+  const backend = new WasmBackend({ module: data.kernels, arena: data.arena });
+  const sharedParams = backend.float32At(data.paramsOffset, data.paramCount);
+  // Refuses another model's parameter count itself.
+  const net = buildNet(data.model, backend, data.seed, data.batch, { sharedParams });
+  if (net.stats.length !== data.statsOut.length) {
     throw new Error(
-      `its net has ${net.params.length} parameters and ${net.stats.length} statistics, the caller's ` +
-        `${data.params.length} and ${data.statsOut.length}: give it the caller's model`,
+      `its net has ${net.stats.length} statistics, the caller's ${data.statsOut.length}: give it the caller's model`,
     );
   }
+  Atomics.store(control, Slot.grads, net.grads.byteOffset);
   warmUp(net);
   computer = new ShardComputer(net, data.train, data.seed, shardRanges(data.batch, data.shards));
   Atomics.store(control, Slot.state, State.ready);

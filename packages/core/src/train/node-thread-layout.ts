@@ -1,8 +1,9 @@
 import type { Dataset } from '../data/dataset.js';
 import type { WasmModule } from '../tensor/wasm/webassembly-api.js';
+import type { WasmArena } from '../tensor/wasm-backend.js';
 import type { ModelConfig } from './config.js';
 
-/** What the main side shares with the thread; structured-cloned, every typed array over a SharedArrayBuffer. */
+/** What the main side shares with the thread; structured-cloned, all memory in it shared. */
 export interface NodeThreadData {
   /** The caller's compiled kernels (already optimised where the caller ran them). */
   readonly kernels: WasmModule;
@@ -11,8 +12,11 @@ export interface NodeThreadData {
   readonly batch: number;
   readonly shards: number;
   readonly train: Dataset;
-  readonly params: Float32Array;
-  readonly gradOut: Float32Array;
+  /** Where the thread's backend allocates: a block of the caller's memory. */
+  readonly arena: WasmArena;
+  /** The caller's parameters, in the same memory. */
+  readonly paramsOffset: number;
+  readonly paramCount: number;
   readonly statsOut: Float32Array;
   readonly control: Int32Array;
   readonly indices: Int32Array;
@@ -30,6 +34,8 @@ export const Slot = {
   end: 5,
   rows: 6,
   messageLength: 7,
+  /** The byte offset of the thread's gradient sums in the caller's memory, set before it is ready. */
+  grads: 8,
 } as const;
 export const State = { starting: 0, ready: 1, failed: 2 } as const;
 export const STOP = -1;

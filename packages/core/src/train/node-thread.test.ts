@@ -198,7 +198,7 @@ describe('NodeThread', () => {
     open.push(trainer);
     const thread = secondThread(trainer, { ...mlp, hidden: [20, 11] });
     const message =
-      /the second thread failed: its net has 1651 parameters and 0 statistics, the caller's 1682 and 0/;
+      /the second thread failed: sharedParams holds 1682 values, but this net has 1651 parameters: share a net of the same model/;
     expect(() => thread.begin(0, 2, 4, new Int32Array(14))).toThrow(message);
     expect(() => thread.begin(0, 2, 4, new Int32Array(14))).toThrow(message);
     thread.dispose();

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.js';
 import type { Net } from '../nets/net.js';
-import { compiledKernels } from '../tensor/wasm-backend.js';
+import { compiledKernels, type WasmArena, WasmBackend } from '../tensor/wasm-backend.js';
 import type { ModelConfig } from './config.js';
 import {
   CONTROL_SLOTS,
@@ -19,7 +19,7 @@ import type { ShardGradient } from './shard-computer.js';
 
 /** What a node thread builds its own net and shard computer from. */
 export interface NodeThreadSpec {
-  /** The caller's net: the thread reads its parameters and writes its sums into this net's backend memory. */
+  /** The caller's net, on the wasm backend: the thread computes in that backend's memory, with its parameters. */
   readonly net: Net;
   readonly model: ModelConfig;
   readonly seed: number;
@@ -29,6 +29,9 @@ export interface NodeThreadSpec {
 }
 
 const START_TIMEOUT_MS = 60_000;
+/** The thread's share of the caller's memory: its net's buffers, pixel lists and scratch (touched as used). */
+const ARENA_BASE_BYTES = 16 << 20;
+const ARENA_BYTES_PER_PARAM = 32;
 const STEP_TIMEOUT_MS = 600_000;
 /** Commands count up to here and wrap to 1: a negative count is STOP. */
 const MAX_COMMAND = 0x7fffffff;
@@ -43,11 +46,12 @@ export class NodeThreadError extends Error {
 }
 
 /**
- * A second thread that computes a node of a step's shard tree while the caller computes another: the thread
- * holds its own net and shard computer (wasm memory of its own), reads the caller's parameters before each
- * node, and leaves the node's sums in the caller's backend memory, ready to add along the tree. A node's sums
- * have the same bits wherever they are computed, so a step split over threads gives the weights of one
- * thread. Calls are synchronous: `begin` hands a node over, `finish` waits for it.
+ * A second thread that computes a node of a step's shard tree while the caller computes another. The thread
+ * holds its own net and shard computer in an arena of the caller's wasm memory: its net computes with the
+ * caller's parameters where they are, and the caller reads the node's sums where the thread left them, so
+ * nothing is copied between the two. A node's sums have the same bits wherever they are computed, so a step
+ * split over threads gives the weights of one thread. Calls are synchronous: `begin` hands a node over,
+ * `finish` waits for it.
  */
 export class NodeThread {
   private readonly worker: Worker;
@@ -55,9 +59,12 @@ export class NodeThread {
   private readonly indices: Int32Array;
   private readonly sums: Float64Array;
   private readonly message: Uint8Array;
-  private readonly gradOut: Float32Array;
   private readonly statsOut: Float32Array;
-  private readonly net: Net;
+  private readonly backend: WasmBackend;
+  private readonly arena: WasmArena;
+  private readonly paramCount: number;
+  /** The thread's gradient sums, in the caller's memory; known once the thread is ready. */
+  private grads: Float32Array | null = null;
   private command = 0;
   private running = false;
   private failure: NodeThreadError | null = null;
@@ -65,19 +72,21 @@ export class NodeThread {
 
   constructor(spec: NodeThreadSpec) {
     const { net } = spec;
-    if (!(net.params.buffer instanceof SharedArrayBuffer)) {
+    const { backend } = net;
+    if (!(backend instanceof WasmBackend)) {
       throw new NodeThreadError(
-        `a second thread needs the wasm backend (its memory is shared between threads); backend '${net.backend.name}' has none`,
+        `a second thread needs the wasm backend (its memory is shared between threads); backend '${backend.name}' has none`,
       );
     }
     const entry = entryUrl();
-    this.net = net;
+    this.backend = backend;
+    this.paramCount = net.params.length;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     this.indices = new Int32Array(new SharedArrayBuffer(spec.batch * 4));
     this.sums = new Float64Array(new SharedArrayBuffer(2 * 8));
     this.message = new Uint8Array(new SharedArrayBuffer(MESSAGE_BYTES));
-    this.gradOut = net.backend.alloc(net.params.length);
     this.statsOut = new Float32Array(new SharedArrayBuffer(net.stats.length * 4));
+    this.arena = backend.lendArena(ARENA_BASE_BYTES + ARENA_BYTES_PER_PARAM * net.params.length);
     const data: NodeThreadData = {
       kernels: compiledKernels(),
       model: spec.model,
@@ -85,8 +94,9 @@ export class NodeThread {
       batch: spec.batch,
       shards: spec.shards,
       train: sharedDataset(spec.train),
-      params: net.params,
-      gradOut: this.gradOut,
+      arena: this.arena,
+      paramsOffset: net.params.byteOffset,
+      paramCount: net.params.length,
       statsOut: this.statsOut,
       control: this.control,
       indices: this.indices,
@@ -125,11 +135,12 @@ export class NodeThread {
     if (!this.running) throw new NodeThreadError('finish called without begin');
     this.awaitDone();
     this.checkFailed();
+    this.grads ??= this.backend.float32At(Atomics.load(this.control, Slot.grads) >>> 0, this.paramCount);
     return {
       rows: Atomics.load(this.control, Slot.rows),
       lossSum: this.sums[0],
       correct: this.sums[1],
-      grad: this.gradOut,
+      grad: this.grads,
       stats: this.statsOut,
     };
   }
@@ -140,7 +151,7 @@ export class NodeThread {
   }
 
   /**
-   * Stops the thread and frees the sums' memory once no node can still write there; the object is unusable
+   * Stops the thread and gives its arena back once no node can still write there; the object is unusable
    * afterwards. A second call does nothing.
    */
   dispose(): void {
@@ -150,7 +161,7 @@ export class NodeThread {
     Atomics.store(this.control, Slot.command, STOP);
     Atomics.notify(this.control, Slot.command);
     void this.worker.terminate();
-    if (!inFlight) this.net.backend.free(this.gradOut);
+    if (!inFlight) this.backend.reclaimArena(this.arena);
   }
 
   /** Waits for the node handed over; a thread that takes too long is taken for dead. */

@@ -8,6 +8,7 @@ export const WasmBackendErrorCode = {
   badFree: 'WASM_BAD_FREE',
   foreignPixelList: 'WASM_FOREIGN_PIXEL_LIST',
   badLabel: 'WASM_BAD_LABEL',
+  badArena: 'WASM_BAD_ARENA',
 } as const;
 
 export type WasmBackendErrorCode = (typeof WasmBackendErrorCode)[keyof typeof WasmBackendErrorCode];

@@ -58,6 +58,30 @@ export class WasmHeap {
     return view;
   }
 
+  /** The offset of a block of `bytes` nobody else allocates in, its contents unspecified. */
+  takeBlock(bytes: number): number {
+    return this.allocator.take(checkLength(bytes));
+  }
+
+  releaseBlock(offset: number): void {
+    this.allocator.release(offset);
+  }
+
+  /** A view of `length` floats at `byteOffset`, which must lie in the memory as this heap sees it. */
+  float32At(byteOffset: number, length: number): Float32Array {
+    if (
+      !Number.isInteger(byteOffset) ||
+      byteOffset % 4 !== 0 ||
+      checkLength(length) * 4 + byteOffset > this.current.byteLength
+    ) {
+      throw new WasmBackendError(
+        WasmBackendErrorCode.badLength,
+        `${length} floats at byte ${byteOffset} do not lie in this ${this.current.byteLength}-byte memory`,
+      );
+    }
+    return new Float32Array(this.current, byteOffset, length);
+  }
+
   free(view: View): void {
     if (!this.owns(view)) {
       throw new WasmBackendError(
