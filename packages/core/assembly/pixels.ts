@@ -4,16 +4,18 @@
 // A byte p stands for the float32 p / 255 (as unitBytes writes it), so the results have the bits of the
 // float kernels on unitBytes' output.
 //
-// A list of rows × cols bytes with room for `capacity` entries lies at `list` as
-//   rowStarts  i32[maxRows + 1]   row r's entries are [rowStarts[r], rowStarts[r + 1])
+// A list of up to maxRows rows with room for `capacity` entries lies at `list` as
+//   spans      u32[2·maxRows]     row r's entries are the bytes [spans[2r], spans[2r + 1]) of memory
 //   units      f32[256]           byte → byte / 255
 //   entries    (u32 col·ld, f32 value)[capacity], in row order and within a row in column order
+// A row's span may point into another list's entries (the host's selectRows): a batch then reads rows a
+// data set's list holds, without listing them again.
 import { gatherRow } from './sparse';
 import { align16, scatterTree, scatterTreeScratchBytes } from './tree';
 
 @inline
 function unitsAt(list: usize, maxRows: i32): usize {
-  return list + align16(<usize>(maxRows + 1) << 2);
+  return list + align16(<usize>maxRows << 3);
 }
 
 @inline
@@ -27,19 +29,21 @@ export function pixelListBytes(maxRows: i32, capacity: i32): i32 {
 }
 
 /**
- * Lists the nonzero bytes of rows × cols pixels at `a` into the list at `list`, each entry's offset being
- * its column times `ld`. Returns the number of entries, or -1 when `capacity` might not hold them (nothing
- * usable is written then; the caller grows the list and lists again).
+ * Lists the nonzero bytes of rows × cols pixels at `a` as rows [first, first + rows) of the list at `list`,
+ * each entry's offset being its column times `ld`; rows before `first` stay as they are, and the new entries
+ * follow theirs. Returns the number of entries the list then holds, or -1 when `capacity` might not hold
+ * them (nothing usable is written then; the caller grows the list and lists again).
  */
-export function listPixels(rows: i32, cols: i32, a: usize, ld: usize, list: usize, maxRows: i32, capacity: i32): i32 {
+export function listPixels(rows: i32, cols: i32, a: usize, ld: usize, list: usize, maxRows: i32, capacity: i32, first: i32): i32 {
   const units = unitsAt(list, maxRows);
   const entries = entriesAt(list, maxRows);
   for (let p = 0; p < 256; p++) store<f32>(units + (<usize>p << 2), <f32>p / 255);
   const zero = i8x16.splat(0);
-  let count = 0;
+  let count = first == 0 ? 0 : <i32>((<usize>load<u32>(list + (<usize>first << 3) - 4) - entries) >> 3);
   for (let r = 0; r < rows; r++) {
     if (count > capacity - cols) return -1;
-    store<i32>(list + (<usize>r << 2), count);
+    const span = list + (<usize>(first + r) << 3);
+    store<u32>(span, <u32>(entries + (<usize>count << 3)));
     const row = a + <usize>r * <usize>cols;
     let j = 0;
     for (; j + 16 <= cols; j += 16) {
@@ -56,8 +60,8 @@ export function listPixels(rows: i32, cols: i32, a: usize, ld: usize, list: usiz
         count++;
       }
     }
+    store<u32>(span, <u32>(entries + (<usize>count << 3)), 4);
   }
-  store<i32>(list + (<usize>rows << 2), count);
   return count;
 }
 
@@ -69,15 +73,15 @@ function append(col: i32, row: usize, ld: usize, units: usize, entries: usize, a
 }
 
 /** C(rows × n) = (A / 255)·B from the list of A (listed with ld = n·4), B cols × n. */
-export function gemmPixels(rows: i32, n: i32, list: usize, maxRows: i32, b: usize, c: usize): void {
+export function gemmPixels(rows: i32, n: i32, list: usize, b: usize, c: usize): void {
   const ld = <usize>n << 2;
-  const entries = entriesAt(list, maxRows);
   for (let r = 0; r < rows; r++) {
-    const first = load<i32>(list + (<usize>r << 2));
-    const count = load<i32>(list + (<usize>(r + 1) << 2)) - first;
+    const span = list + (<usize>r << 3);
+    const begin = <usize>load<u32>(span);
+    const count = <i32>((<usize>load<u32>(span, 4) - begin) >> 3);
     const out = c + <usize>r * ld;
     if (count == 0) memory.fill(out, 0, ld);
-    else gatherRow(entries + (<usize>first << 3), count, b, out, n, false);
+    else gatherRow(begin, count, b, out, n, false);
   }
 }
 
@@ -90,6 +94,6 @@ export function gemmTNTreePixelsScratchBytes(cols: i32, n: i32, segments: i32): 
  * C(cols × n) = Aᵀ·B tree-summed over the segments at `bounds`, A = (listed bytes) / 255 and B rows × n:
  * the first layer's weight gradient, as a scatter tree (see tree.ts).
  */
-export function gemmTNTreePixels(cols: i32, n: i32, list: usize, maxRows: i32, b: usize, c: usize, bounds: usize, segments: i32, scratch: usize): void {
-  scatterTree(true, cols, n, list, entriesAt(list, maxRows), b, c, bounds, segments, scratch);
+export function gemmTNTreePixels(cols: i32, n: i32, list: usize, b: usize, c: usize, bounds: usize, segments: i32, scratch: usize): void {
+  scatterTree(true, cols, n, list, 0, b, c, bounds, segments, scratch);
 }

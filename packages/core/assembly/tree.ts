@@ -62,7 +62,7 @@ function closeSegment(t: i32, segments: i32, depth: i32, c: usize, sums: usize, 
 /**
  * C(m×n) = tree-sum over the segments at `bounds` (segments + 1 row offsets) of Aᵀ·B restricted to each
  * segment's rows, as a scatter tree: each row of A scatters its row of B into its segment's sum. With
- * `listed`, A's rows are a pixel list (row starts at `a`, entries at `entries`); else A is stored k×m floats
+ * `listed`, A's rows are a pixel list at `a` (its row spans; see pixels.ts); else A is stored k×m floats
  * at `a` and each row is compressed into `entries` (room for m + 3) first. `sums` holds
  * scatterTreeScratchBytes(m, n, segments).
  */
@@ -80,9 +80,9 @@ export function scatterTree(listed: bool, m: i32, n: i32, a: usize, entries: usi
       let list = entries;
       let count = 0;
       if (listed) {
-        const first = load<i32>(a + (<usize>r << 2));
-        count = load<i32>(a + (<usize>(r + 1) << 2)) - first;
-        list = entries + (<usize>first << 3);
+        const span = a + (<usize>r << 3);
+        list = <usize>load<u32>(span);
+        count = <i32>((<usize>load<u32>(span, 4) - list) >> 3);
       } else {
         count = compress(a + <usize>r * (<usize>m << 2), m, ld, entries);
       }

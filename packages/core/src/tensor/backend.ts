@@ -56,8 +56,17 @@ export interface Backend {
   createPixelList(maxRows: number, cols: number, n: number): PixelList;
   /** Gives a pixel list's memory back; using it afterwards is an error. */
   freePixelList(list: PixelList): void;
-  /** Lists the nonzero pixels of `rows` rows of pixel bytes (rows × list.cols) into `list`. */
-  listPixels(list: PixelList, a: Uint8Array, rows: number): void;
+  /**
+   * Lists the nonzero pixels of `rows` rows of pixel bytes (rows × list.cols) into `list`, as its rows
+   * [first, first + rows): rows before `first` are kept, so a list of a whole data set can be made in chunks.
+   */
+  listPixels(list: PixelList, a: Uint8Array, rows: number, first?: number): void;
+  /**
+   * Makes `into` list rows indices[0..rows) of `from`, without listing them again: a batch from a list of its
+   * whole data set. `into` reads `from`'s entries until it is listed into or selected again, so `from` must
+   * not change or be freed meanwhile.
+   */
+  selectRows(into: PixelList, from: PixelList, indices: Int32Array, rows: number): void;
   /**
    * C(rows×n) = (A / 255)·B for the listed pixels A and B cols×n: the first layer's forward, each pixel standing
    * for the float32 that `unitBytes` would write; the same bits as `unitBytes` then `gemm`.

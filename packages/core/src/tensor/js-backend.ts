@@ -1,7 +1,7 @@
 import { PIXEL_TO_UNIT } from '../data/batch.js';
 import type { Backend, PixelList } from './backend.js';
 import { checkSegments, pairwiseSplit } from './pairwise.js';
-import { checkListedRows, checkPixelListShape } from './pixel-list.js';
+import { checkListedRows, checkPixelListShape, checkSelectedRows } from './pixel-list.js';
 
 /** The pixels as the floats unitBytes writes: the reference the listed kernels must match bit for bit. */
 class JsPixelList implements PixelList {
@@ -146,11 +146,21 @@ export class JsBackend implements Backend {
       throw new Error('freePixelList: list was not made by this backend or was already freed');
   }
 
-  listPixels(list: PixelList, a: Uint8Array, rows: number): void {
+  listPixels(list: PixelList, a: Uint8Array, rows: number, first = 0): void {
     const own = this.ownList(list, 'listPixels');
-    checkListedRows(own, a, rows);
-    this.unitBytes(a, rows * own.cols, own.units);
-    own.rows = rows;
+    checkListedRows(own, a, rows, first);
+    this.unitBytes(a, rows * own.cols, own.units.subarray(first * own.cols));
+    own.rows = first + rows;
+  }
+
+  selectRows(into: PixelList, from: PixelList, indices: Int32Array, rows: number): void {
+    const to = this.ownList(into, 'selectRows');
+    const source = this.ownList(from, 'selectRows');
+    checkSelectedRows(to, source, indices, rows);
+    const { cols } = to;
+    for (let r = 0; r < rows; r++)
+      to.units.set(source.units.subarray(indices[r] * cols, (indices[r] + 1) * cols), r * cols);
+    to.rows = rows;
   }
 
   gemmPixels(list: PixelList, b: Float32Array, c: Float32Array): void {

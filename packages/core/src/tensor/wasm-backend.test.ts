@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
+import type { PixelList } from './backend.js';
 import { JsBackend } from './js-backend.js';
 import { pairwiseSplit } from './pairwise.js';
 import { copyInto, expectCloseScaled, gemmMagnitudes, randomArray } from './wasm/test-reference.js';
@@ -327,10 +328,106 @@ describe('WasmBackend pixel lists', () => {
     }
   });
 
+  it('select rows of a list made in chunks with the bits of listing those rows, as the js backend does', () => {
+    const rng = new Rng(77);
+    const [count, cols, n, rows] = [90, 50, 11, 24];
+    // Dense rows after sparse ones make the list grow mid-way, moving the rows listed before.
+    const pixels = Uint8Array.from([
+      ...pixelBytes(rng, 40, cols, 0.1, false),
+      ...pixelBytes(rng, count - 40, cols, 0.9, false),
+    ]);
+    const index = wasm.createPixelList(count, cols, n);
+    const jsIndex = js.createPixelList(count, cols, n);
+    for (const [first, end] of [
+      [0, 40],
+      [40, 41],
+      [41, count],
+    ]) {
+      wasm.listPixels(index, pixels.subarray(first * cols, end * cols), end - first, first);
+      js.listPixels(jsIndex, pixels.subarray(first * cols, end * cols), end - first, first);
+    }
+    expect(index.rows).toBe(count);
+    const indices = Int32Array.from({ length: rows }, () => rng.nextInt(count));
+    const chosen = new Uint8Array(rows * cols);
+    for (const [r, row] of indices.entries())
+      chosen.set(pixels.subarray(row * cols, (row + 1) * cols), r * cols);
+    const listed = wasm.createPixelList(rows, cols, n);
+    wasm.listPixels(listed, chosen, rows);
+    const selected = wasm.createPixelList(rows, cols, n);
+    wasm.selectRows(selected, index, indices, rows);
+    const jsSelected = js.createPixelList(rows, cols, n);
+    js.selectRows(jsSelected, jsIndex, indices, rows);
+    const jsListed = js.createPixelList(rows, cols, n);
+    js.listPixels(jsListed, chosen, rows);
+
+    const w = copyInto(alloc, randomArray(rng, cols * n));
+    const dout = copyInto(alloc, randomArray(rng, rows * n));
+    const bounds = Int32Array.of(0, 6, 12, 18, 24);
+    const outputs = (backend: typeof wasm | typeof js, list: PixelList) => {
+      const out = new Float32Array(rows * n);
+      const dW = new Float32Array(cols * n);
+      backend.gemmPixels(list, w, out);
+      backend.gemmTNTreePixels(list, dout, dW, bounds, 4);
+      return [...bitsOf(out), ...bitsOf(dW)];
+    };
+    expect(outputs(wasm, selected)).toEqual(outputs(wasm, listed));
+    expect(outputs(js, jsSelected)).toEqual(outputs(js, jsListed));
+    // Listing into a selection makes it a list of its own rows again.
+    wasm.listPixels(selected, chosen, rows);
+    expect(outputs(wasm, selected)).toEqual(outputs(wasm, listed));
+    for (const list of [index, listed, selected]) wasm.freePixelList(list);
+  });
+
+  it('refuse selections the lists cannot hold, and rows listed past a gap', () => {
+    const index = wasm.createPixelList(10, 8, 3);
+    wasm.listPixels(index, new Uint8Array(6 * 8), 6);
+    const into = wasm.createPixelList(4, 8, 3);
+    expect(() => wasm.selectRows(into, index, Int32Array.of(0, 6), 2)).toThrow(
+      /row 6 is not one of the 6 rows the list holds/,
+    );
+    expect(() => wasm.selectRows(into, index, new Int32Array(5), 5)).toThrow(
+      /rows must be an integer in \[0, 4\]/,
+    );
+    expect(() => wasm.selectRows(wasm.createPixelList(4, 8, 2), index, new Int32Array(1), 1)).toThrow(
+      /do not match/,
+    );
+    wasm.selectRows(into, index, Int32Array.of(5, 0), 2);
+    expect(() => wasm.selectRows(index, into, Int32Array.of(0), 1)).toThrow(/not a selection/);
+    expect(() => wasm.listPixels(index, new Uint8Array(8), 1, 7)).toThrow(
+      /first must be an integer in \[0, 6\]/,
+    );
+    expect(() => wasm.listPixels(index, new Uint8Array(5 * 8), 5, 6)).toThrow(/\[0, 4\] from row 6/);
+  });
+
+  it('lend a list to a backend over the same memory, which selects from it but never lists into or frees it', () => {
+    const lender = new WasmBackend();
+    const index = lender.createPixelList(3, 8, 2);
+    lender.listPixels(
+      index,
+      Uint8Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? i : 0)),
+      3,
+    );
+    const borrower = new WasmBackend({ arena: lender.lendArena(1 << 20) });
+    const borrowed = borrower.adoptPixelList(lender.sharePixelList(index));
+    const w = borrower.alloc(16).fill(1);
+    const [mine, theirs] = [lender.createPixelList(2, 8, 2), borrower.createPixelList(2, 8, 2)];
+    lender.selectRows(mine, index, Int32Array.of(2, 1), 2);
+    borrower.selectRows(theirs, borrowed, Int32Array.of(2, 1), 2);
+    const [a, b] = [lender.alloc(4), borrower.alloc(4)];
+    lender.gemmPixels(mine, lender.float32At(w.byteOffset, 16), a);
+    borrower.gemmPixels(theirs, w, b);
+    expect([...b]).toEqual([...a]);
+    expect(a[0]).toBeGreaterThan(0);
+    expect(() => borrower.listPixels(borrowed, new Uint8Array(8), 1)).toThrow(
+      /belongs to the backend that shared it/,
+    );
+    expect(() => borrower.freePixelList(borrowed)).toThrow(/belongs to the backend that shared it/);
+  });
+
   it('refuse lists made elsewhere or freed, and more rows than a list holds', () => {
     const list = wasm.createPixelList(4, 8, 3);
     const pixels = new Uint8Array(5 * 8);
-    expect(() => wasm.listPixels(list, pixels, 5)).toThrow(/rows must be an integer in \[0, 4\]/);
+    expect(() => wasm.listPixels(list, pixels, 5)).toThrow(/rows must be an integer in \[0, 4\] from row 0/);
     expect(() => wasm.listPixels(list, pixels.subarray(0, 20), 4)).toThrow(/need 32 bytes/);
     expect(() => wasm.gemmPixels(js.createPixelList(4, 8, 3), alloc(24), alloc(12))).toThrow(
       WasmBackendError,

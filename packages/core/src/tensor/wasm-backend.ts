@@ -1,6 +1,6 @@
 import type { Backend, PixelList } from './backend.js';
 import { checkSegments } from './pairwise.js';
-import { checkListedRows, checkPixelListShape } from './pixel-list.js';
+import { checkListedRows, checkPixelListShape, checkSelectedRows } from './pixel-list.js';
 import type { KernelExports } from './wasm/kernel-exports.js';
 import { loadKernelBytes } from './wasm/load-kernels.js';
 import { WasmBackendError, WasmBackendErrorCode } from './wasm/wasm-backend-error.js';
@@ -22,6 +22,17 @@ export interface WasmBackendOptions {
   arena?: WasmArena;
 }
 
+/** A pixel list of one backend, for a backend over the same memory to read (adoptPixelList). */
+export interface SharedPixelList {
+  readonly byteOffset: number;
+  readonly ints: number;
+  readonly maxRows: number;
+  readonly cols: number;
+  readonly n: number;
+  readonly capacity: number;
+  readonly rows: number;
+}
+
 /** A range of one backend's shared memory that a backend in another thread allocates in. */
 export interface WasmArena {
   readonly memory: WasmMemory;
@@ -35,8 +46,10 @@ const MAX_PAGES = 65536;
 /** A pixel list in linear memory (layout in assembly/pixels.ts), grown when a batch has more nonzeros. */
 class WasmPixelList implements PixelList {
   rows = 0;
-  /** Entries listed by the last listPixels. */
-  total = 0;
+  /** Whether its rows point into another list's entries (selectRows). */
+  selected = false;
+  /** Made by another backend over this memory (adoptPixelList): read here, never listed into or freed. */
+  borrowed = false;
 
   constructor(
     readonly maxRows: number,
@@ -188,44 +201,97 @@ export class WasmBackend implements Backend {
     return list;
   }
 
+  /** What `adoptPixelList` in a backend over this memory needs to read `list` (a list of its own rows). */
+  sharePixelList(list: PixelList): SharedPixelList {
+    const own = this.ownList(list, 'sharePixelList');
+    if (own.selected) throw new RangeError('sharePixelList: share a list of its own rows, not a selection');
+    const { block, maxRows, cols, n, capacity, rows } = own;
+    return { byteOffset: block.byteOffset, ints: block.length, maxRows, cols, n, capacity, rows };
+  }
+
+  /**
+   * A list another backend over this memory made (its sharePixelList), to select rows from here; it must stay
+   * unchanged while this backend reads it, which never lists into it or frees it.
+   */
+  adoptPixelList(shared: SharedPixelList): PixelList {
+    const { byteOffset, ints, maxRows, cols, n, capacity, rows } = shared;
+    checkPixelListShape(maxRows, cols, n);
+    const list = new WasmPixelList(maxRows, cols, n, capacity, this.heap.int32At(byteOffset, ints));
+    list.rows = rows;
+    list.borrowed = true;
+    this.pixelLists.add(list);
+    return list;
+  }
+
   freePixelList(list: PixelList): void {
     const own = this.ownList(list, 'freePixelList');
-    this.heap.free(own.block);
+    if (own.borrowed) throw new RangeError('freePixelList: this list belongs to the backend that shared it');
+    this.heap.releaseBlock(own.block.byteOffset);
     this.pixelLists.delete(own);
   }
 
-  listPixels(list: PixelList, a: Uint8Array, rows: number): void {
+  listPixels(list: PixelList, a: Uint8Array, rows: number, first = 0): void {
     const own = this.ownList(list, 'listPixels');
-    checkListedRows(own, a, rows);
-    own.rows = 0;
+    if (own.borrowed) throw new RangeError('listPixels: this list belongs to the backend that shared it');
+    if (own.selected) own.rows = 0;
+    checkListedRows(own, a, rows, first);
+    own.rows = first;
+    own.selected = false;
     const heap = this.heap;
     try {
       const pa = heap.bytePointer(a, rows * own.cols, 'listPixels pixels');
       for (;;) {
-        const total = this.kernels.listPixels(
+        const { cols, maxRows, capacity, block } = own;
+        const listed = this.kernels.listPixels(
           rows,
-          own.cols,
+          cols,
           pa,
           own.n * 4,
-          own.block.byteOffset,
-          own.maxRows,
-          own.capacity,
+          block.byteOffset,
+          maxRows,
+          capacity,
+          first,
         );
-        if (total >= 0) {
-          own.rows = rows;
-          own.total = total;
+        if (listed >= 0) {
+          own.rows = first + rows;
           return;
         }
         // Listing stops before a row that might not fit; a list sized for every pixel always does.
-        const capacity = Math.min(2 * own.capacity, own.maxRows * own.cols + own.cols);
-        const block = this.listBlock(own.maxRows, capacity);
-        heap.free(own.block);
-        own.block = block;
-        own.capacity = capacity;
+        this.growList(own, Math.min(2 * capacity, maxRows * cols + cols), first);
       }
     } finally {
       heap.settle();
     }
+  }
+
+  /** Moves `list` to a block with room for `capacity` entries, keeping its rows before `keep`. */
+  private growList(list: WasmPixelList, capacity: number, keep: number): void {
+    const old = list.block;
+    const block = this.listBlock(list.maxRows, capacity);
+    block.set(old);
+    // Row spans are addresses: those kept move with their entries.
+    const spans = new Uint32Array(block.buffer, block.byteOffset, 2 * keep);
+    for (let i = 0; i < spans.length; i++) spans[i] += block.byteOffset - old.byteOffset;
+    this.heap.releaseBlock(old.byteOffset);
+    list.block = block;
+    list.capacity = capacity;
+  }
+
+  selectRows(into: PixelList, from: PixelList, indices: Int32Array, rows: number): void {
+    const to = this.ownList(into, 'selectRows');
+    const source = this.ownList(from, 'selectRows');
+    if (source.selected)
+      throw new RangeError('selectRows: select from a list of its own rows, not a selection');
+    checkSelectedRows(to, source, indices, rows);
+    const spans = new Uint32Array(to.block.buffer, to.block.byteOffset, 2 * rows);
+    const sourceSpans = new Uint32Array(source.block.buffer, source.block.byteOffset, 2 * source.rows);
+    for (let r = 0; r < rows; r++) {
+      const row = 2 * indices[r];
+      spans[2 * r] = sourceSpans[row];
+      spans[2 * r + 1] = sourceSpans[row + 1];
+    }
+    to.rows = rows;
+    to.selected = true;
   }
 
   gemmPixels(list: PixelList, b: Float32Array, c: Float32Array): void {
@@ -234,7 +300,7 @@ export class WasmBackend implements Backend {
     try {
       const pb = heap.pointer(b, own.cols * own.n, Access.read, 'gemmPixels B');
       const pc = heap.pointer(c, own.rows * own.n, Access.write, 'gemmPixels C');
-      this.kernels.gemmPixels(own.rows, own.n, own.block.byteOffset, own.maxRows, pb, pc);
+      this.kernels.gemmPixels(own.rows, own.n, own.block.byteOffset, pb, pc);
     } finally {
       heap.settle();
     }
@@ -255,24 +321,16 @@ export class WasmBackend implements Backend {
       const pc = heap.pointer(c, own.cols * own.n, Access.write, 'gemmTNTreePixels C');
       const kernels = this.kernels;
       const scratch = heap.scratch(kernels.gemmTNTreePixelsScratchBytes(own.cols, own.n, segments));
-      kernels.gemmTNTreePixels(
-        own.cols,
-        own.n,
-        own.block.byteOffset,
-        own.maxRows,
-        pb,
-        pc,
-        pbounds,
-        segments,
-        scratch,
-      );
+      kernels.gemmTNTreePixels(own.cols, own.n, own.block.byteOffset, pb, pc, pbounds, segments, scratch);
     } finally {
       heap.settle();
     }
   }
 
+  /** Not zeroed: the kernels write every byte they read, and a data set's list only touches what it fills. */
   private listBlock(maxRows: number, capacity: number): Int32Array {
-    return this.heap.allocInt32(Math.ceil(this.kernels.pixelListBytes(maxRows, capacity) / 4));
+    const ints = Math.ceil(this.kernels.pixelListBytes(maxRows, capacity) / 4);
+    return this.heap.int32At(this.heap.takeBlock(ints * 4), ints);
   }
 
   private ownList(list: PixelList, what: string): WasmPixelList {

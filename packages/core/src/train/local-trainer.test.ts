@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSampler, restoreSampler } from '../data/sampler.js';
+import { sha256Hex } from '../io/hash.js';
 import type { Net } from '../nets/net.js';
 import { Momentum } from '../optim/momentum.js';
 import { Sgd } from '../optim/sgd.js';
 import { expectBitwiseEqual } from '../optim/test-close.js';
 import { Rng } from '../rng.js';
 import { JsBackend } from '../tensor/js-backend.js';
+import { WasmBackend } from '../tensor/wasm-backend.js';
 import { StepAccumulator } from './accumulator.js';
 import { applyStep } from './apply.js';
 import type { TrainConfig } from './config.js';
@@ -13,7 +15,7 @@ import { createLocalTrainer, LocalTrainer, type StepReport } from './local-train
 import { ShardComputer } from './shard-computer.js';
 import { treeNodes } from './shard-tree.js';
 import { shardRanges } from './shards.js';
-import { smallNet, syntheticDataset } from './test-fixtures.js';
+import { imageSet, smallNet, syntheticDataset } from './test-fixtures.js';
 
 const data = syntheticDataset(40, 1);
 const test = syntheticDataset(30, 2);
@@ -269,5 +271,57 @@ describe('createLocalTrainer', () => {
     expect(a.optimizer.name).toBe('adam');
     expect(a.sampler.kind).toBe('replacement');
     expectBitwiseEqual(a.net.params, b.net.params);
+  });
+});
+
+describe('createLocalTrainer with the wasm backend', () => {
+  it('selects each batch from a list of the training set made once, with the weights of listing every step', () => {
+    const images = imageSet(200, 64, 0.2, 5);
+    const config: TrainConfig = {
+      model: {
+        kind: 'two-layer',
+        inputSize: 64,
+        hidden: [16],
+        outputSize: 10,
+        activation: 'relu',
+        init: 'std',
+        initStd: 0.1,
+        weightDecay: 0,
+        dropout: 0,
+        batchNorm: false,
+      },
+      optimizer: {
+        name: 'sgd',
+        lr: 0.1,
+        momentum: 0.9,
+        decayRate: 0.99,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-7,
+      },
+      batch: 20,
+      iters: 30,
+      shards: 4,
+      sampler: 'epoch',
+      seed: 3,
+      evalEvery: 0,
+    };
+    const select = vi.spyOn(WasmBackend.prototype, 'selectRows');
+    const weights = (indexPixels: boolean) => {
+      select.mockClear();
+      const run = createLocalTrainer(config, { train: images, test: images }, new WasmBackend(), {
+        indexPixels,
+      });
+      run.run(config.iters);
+      const sha = sha256Hex(run.net.params);
+      run.dispose();
+      return { sha, selections: select.mock.calls.length };
+    };
+    const indexed = weights(true);
+    const listed = weights(false);
+    select.mockRestore();
+    expect(indexed.selections).toBe(config.iters);
+    expect(listed.selections).toBe(0);
+    expect(indexed.sha).toBe(listed.sha);
   });
 });

@@ -4,6 +4,7 @@ import { buildNet } from '../nets/build.js';
 import type { Net } from '../nets/net.js';
 import { pairwiseSplit } from '../tensor/pairwise.js';
 import { WasmBackend } from '../tensor/wasm-backend.js';
+import type { PixelIndex } from './listed-rows.js';
 import {
   MESSAGE_BYTES,
   type NodeThreadData,
@@ -71,9 +72,9 @@ function serve(computer: ShardComputer): void {
  * thousand or so nodes, and while both threads keep both cores busy the compiler gets little time. One row
  * per shard keeps this to about a tenth of a second.
  */
-function warmUp(net: Net): void {
+function warmUp(net: Net, pixelIndex: PixelIndex | null): void {
   const { shards } = data;
-  const computer = new ShardComputer(net, data.train, data.seed, shardRanges(shards, shards));
+  const computer = new ShardComputer(net, data.train, data.seed, shardRanges(shards, shards), { pixelIndex });
   // The root's second child: the node a step split in two hands over.
   const first = shards > 1 ? pairwiseSplit(shards) : 0;
   const indices = Int32Array.from({ length: shards - first }, (_, i) => i % data.train.count);
@@ -93,8 +94,12 @@ try {
     );
   }
   Atomics.store(control, Slot.grads, net.grads.byteOffset);
-  warmUp(net);
-  computer = new ShardComputer(net, data.train, data.seed, shardRanges(data.batch, data.shards));
+  const pixelIndex =
+    data.pixelIndex === null ? null : { dataset: data.train, list: backend.adoptPixelList(data.pixelIndex) };
+  warmUp(net, pixelIndex);
+  computer = new ShardComputer(net, data.train, data.seed, shardRanges(data.batch, data.shards), {
+    pixelIndex,
+  });
   Atomics.store(control, Slot.state, State.ready);
   Atomics.notify(control, Slot.state);
 } catch (error) {

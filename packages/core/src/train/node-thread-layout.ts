@@ -1,6 +1,6 @@
 import type { Dataset } from '../data/dataset.js';
 import type { WasmModule } from '../tensor/wasm/webassembly-api.js';
-import type { WasmArena } from '../tensor/wasm-backend.js';
+import type { SharedPixelList, WasmArena } from '../tensor/wasm-backend.js';
 import type { ModelConfig } from './config.js';
 
 /** What the main side shares with the thread; structured-cloned, all memory in it shared. */
@@ -17,6 +17,8 @@ export interface NodeThreadData {
   /** The caller's parameters, in the same memory. */
   readonly paramsOffset: number;
   readonly paramCount: number;
+  /** The caller's list of the training rows, in the same memory. */
+  readonly pixelIndex: SharedPixelList | null;
   readonly statsOut: Float32Array;
   readonly control: Int32Array;
   readonly indices: Int32Array;

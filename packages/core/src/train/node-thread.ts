@@ -6,6 +6,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Net } from '../nets/net.js';
 import { compiledKernels, type WasmArena, WasmBackend } from '../tensor/wasm-backend.js';
 import type { ModelConfig } from './config.js';
+import type { PixelIndex } from './listed-rows.js';
 import {
   CONTROL_SLOTS,
   MESSAGE_BYTES,
@@ -26,6 +27,8 @@ export interface NodeThreadSpec {
   readonly batch: number;
   readonly shards: number;
   readonly train: Dataset;
+  /** The caller's list of `train`'s rows, which the thread selects its rows from too. */
+  readonly pixelIndex?: PixelIndex;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -95,6 +98,7 @@ export class NodeThread {
       shards: spec.shards,
       train: sharedDataset(spec.train),
       arena: this.arena,
+      pixelIndex: spec.pixelIndex === undefined ? null : backend.sharePixelList(spec.pixelIndex.list),
       paramsOffset: net.params.byteOffset,
       paramCount: net.params.length,
       statsOut: this.statsOut,

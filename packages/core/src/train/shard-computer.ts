@@ -4,7 +4,7 @@ import type { Net } from '../nets/net.js';
 import { Rng } from '../rng.js';
 import type { Backend } from '../tensor/backend.js';
 import { pairwiseSplit } from '../tensor/pairwise.js';
-import { StagedRows } from './listed-rows.js';
+import { type PixelIndex, StagedRows } from './listed-rows.js';
 import type { NodeThread } from './node-thread.js';
 import { isTreeNode } from './shard-tree.js';
 import type { ShardRange } from './shards.js';
@@ -57,6 +57,8 @@ export interface ShardComputerOptions {
    * computer owns it and disposes it.
    */
   readonly secondThread?: NodeThread | null;
+  /** Training rows are selected from this list of them (see PixelIndex); the caller owns it. */
+  readonly pixelIndex?: PixelIndex | null;
 }
 
 /** Forward-only counts over a range of a data set. */
@@ -138,7 +140,7 @@ export class ShardComputer {
     this.seed = seed;
     this.ranges = ranges;
     this.bounds = new Int32Array(ranges.length + 1);
-    this.listed = new StagedRows(net, net.maxRows);
+    this.listed = new StagedRows(net, net.maxRows, options.pixelIndex ?? null);
   }
 
   /**

@@ -35,14 +35,14 @@ export interface KernelExports {
     list: number,
     maxRows: number,
     capacity: number,
+    first: number,
   ): number;
-  gemmPixels(rows: number, n: number, list: number, maxRows: number, b: number, c: number): void;
+  gemmPixels(rows: number, n: number, list: number, b: number, c: number): void;
   gemmTNTreePixelsScratchBytes(cols: number, n: number, segments: number): number;
   gemmTNTreePixels(
     cols: number,
     n: number,
     list: number,
-    maxRows: number,
     b: number,
     c: number,
     bounds: number,

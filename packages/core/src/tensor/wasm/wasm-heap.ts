@@ -67,6 +67,12 @@ export class WasmHeap {
     this.allocator.release(offset);
   }
 
+  /** As float32At, for 32-bit integers. */
+  int32At(byteOffset: number, length: number): Int32Array {
+    const floats = this.float32At(byteOffset, length);
+    return new Int32Array(floats.buffer, floats.byteOffset, length);
+  }
+
   /** A view of `length` floats at `byteOffset`, which must lie in the memory as this heap sees it. */
   float32At(byteOffset: number, length: number): Float32Array {
     if (
