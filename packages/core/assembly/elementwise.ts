@@ -125,6 +125,23 @@ export function divide(n: i32, x: usize, d: f32, y: usize): void {
   for (; i < n; i++) store<f32>(at(y, i), load<f32>(at(x, i)) / d);
 }
 
+/** q = x / d, then y += a·q: divide then axpy in one pass, with their bits (x may be q). */
+export function divideAxpy(n: i32, x: usize, d: f32, a: f32, q: usize, y: usize): void {
+  const dv = f32x4.splat(d);
+  const av = f32x4.splat(a);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = f32x4.div(v128.load(at(x, i)), dv);
+    v128.store(at(q, i), v);
+    v128.store(at(y, i), f32x4.add(v128.load(at(y, i)), f32x4.mul(av, v)));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(at(x, i)) / d;
+    store<f32>(at(q, i), v);
+    store<f32>(at(y, i), load<f32>(at(y, i)) + a * v);
+  }
+}
+
 // 255 as a splat from memory, for the same reason as ONE.
 const BYTE_MAX = memory.data<f32>([255]);
 

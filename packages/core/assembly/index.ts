@@ -10,6 +10,7 @@ export {
   addBias,
   axpy,
   divide,
+  divideAxpy,
   relu,
   reluBackward,
   scale,

@@ -10,6 +10,11 @@ export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmspr
 export interface Optimizer {
   readonly name: OptimizerName;
   update(params: Float32Array, grads: Float32Array): void;
+  /**
+   * grads = gradSum / batchSize, then `update(params, grads)`, in one pass over memory where the rule allows:
+   * the same bits as the two done apart (which is what rules without it get).
+   */
+  updateMean?(params: Float32Array, gradSum: Float32Array, batchSize: number, grads: Float32Array): void;
   state(): OptimizerState;
   loadState(state: OptimizerState): void;
 }

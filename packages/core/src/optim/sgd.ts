@@ -33,6 +33,17 @@ export class Sgd implements Optimizer {
     else for (let i = 0; i < params.length; i++) params[i] -= lr * grads[i];
   }
 
+  updateMean(params: Float32Array, gradSum: Float32Array, batchSize: number, grads: Float32Array): void {
+    requireUpdateSizes('sgd', this.paramCount, params, grads);
+    requireUpdateSizes('sgd', this.paramCount, params, gradSum);
+    if (this.backend) {
+      this.backend.divideAxpy(params.length, gradSum, batchSize, -this.lr, grads, params);
+      return;
+    }
+    for (let i = 0; i < grads.length; i++) grads[i] = gradSum[i] / batchSize;
+    this.update(params, grads);
+  }
+
   state(): OptimizerState {
     return { scalars: {}, buffers: {} };
   }

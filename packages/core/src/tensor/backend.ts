@@ -120,6 +120,8 @@ export interface Backend {
   axpy(n: number, a: number, x: Float32Array, y: Float32Array): void;
   /** y = x / d over the first n elements (a true division: the applied gradient is gradSum / B). */
   divide(n: number, x: Float32Array, d: number, y: Float32Array): void;
+  /** q = x / d, then y += a·q, over the first n elements: `divide` then `axpy`, with their bits (x may be q). */
+  divideAxpy(n: number, x: Float32Array, d: number, a: number, q: Float32Array, y: Float32Array): void;
   /** x[i] = bytes[i] / 255 over the first n bytes: the float32 of PIXEL_TO_UNIT (data/batch.ts). */
   unitBytes(bytes: Uint8Array, n: number, x: Float32Array): void;
   /** x *= a over the first n elements. */

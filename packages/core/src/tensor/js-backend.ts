@@ -308,6 +308,11 @@ export class JsBackend implements Backend {
     for (let i = 0; i < n; i++) y[i] = x[i] / d;
   }
 
+  divideAxpy(n: number, x: Float32Array, d: number, a: number, q: Float32Array, y: Float32Array): void {
+    this.divide(n, x, d, q);
+    this.axpy(n, a, q, y);
+  }
+
   unitBytes(bytes: Uint8Array, n: number, x: Float32Array): void {
     for (let i = 0; i < n; i++) x[i] = PIXEL_TO_UNIT[bytes[i]];
   }

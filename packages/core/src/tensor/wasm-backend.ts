@@ -494,6 +494,17 @@ export class WasmBackend implements Backend {
     }
   }
 
+  divideAxpy(n: number, x: Float32Array, d: number, a: number, q: Float32Array, y: Float32Array): void {
+    const heap = this.heap;
+    try {
+      const px = heap.pointer(x, n, Access.read, 'divideAxpy x');
+      const pq = heap.pointer(q, n, x === q ? Access.readWrite : Access.write, 'divideAxpy q');
+      this.kernels.divideAxpy(n, px, d, a, pq, heap.pointer(y, n, Access.readWrite, 'divideAxpy y'));
+    } finally {
+      heap.settle();
+    }
+  }
+
   divide(n: number, x: Float32Array, d: number, y: Float32Array): void {
     const heap = this.heap;
     try {

@@ -34,6 +34,11 @@ export function applyStep(
   }
   const grads = net.grads;
   // Divide, not multiply by 1/B: the quotient is correctly rounded, whatever B is.
+  if (net.weightDecay === 0 && optimizer.updateMean !== undefined) {
+    net.updateStats(statsSum, batchSize);
+    optimizer.updateMean(net.params, gradSum, batchSize, grads);
+    return;
+  }
   net.backend.divide(grads.length, gradSum, batchSize, grads);
   addWeightDecayGradient(net, grads);
   net.updateStats(statsSum, batchSize);

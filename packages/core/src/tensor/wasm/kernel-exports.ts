@@ -69,6 +69,7 @@ export interface KernelExports {
   countCorrect(logits: number, labels: number, rows: number, cols: number): number;
   axpy(n: number, a: number, x: number, y: number): void;
   divide(n: number, x: number, d: number, y: number): void;
+  divideAxpy(n: number, x: number, d: number, a: number, q: number, y: number): void;
   unitBytes(bytes: number, n: number, x: number): void;
   scale(n: number, a: number, x: number): void;
   sumSquares(x: number, n: number): number;
