@@ -18,7 +18,8 @@ export class Sgd implements Optimizer {
   readonly name = 'sgd';
   readonly lr: number;
   readonly paramCount: number;
-  private readonly backend: Backend | undefined;
+  /** The backend it updates through, if any. */
+  readonly backend: Backend | undefined;
 
   constructor(paramCount: number, options: SgdOptions = {}) {
     this.paramCount = requireParamCount('sgd', paramCount);

@@ -4,12 +4,13 @@ import { buildNet } from '../nets/build.js';
 import type { Net } from '../nets/net.js';
 import { createOptimizer } from '../optim/create.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { Sgd } from '../optim/sgd.js';
 import type { Backend } from '../tensor/backend.js';
 import { applyStep, l2Penalty } from './apply.js';
 import type { TrainConfig } from './config.js';
 import { indexPixels, type PixelIndex } from './listed-rows.js';
 import { NodeThread } from './node-thread.js';
-import { type EvalCounts, ShardComputer } from './shard-computer.js';
+import { type EvalCounts, ShardComputer, type SumUpdate } from './shard-computer.js';
 import { type ShardRange, shardRanges } from './shards.js';
 
 /** What one step did, reported after its update. */
@@ -80,6 +81,8 @@ export class LocalTrainer {
   private readonly options: LocalTrainerOptions;
   private readonly ranges: readonly ShardRange[];
   private readonly indices: Int32Array;
+  /** Plain SGD without weight decay: applied by the shard computer from the step's sums (split over threads). */
+  private readonly sumUpdate: SumUpdate | undefined;
   private nextStep: number;
 
   constructor(options: LocalTrainerOptions) {
@@ -110,6 +113,11 @@ export class LocalTrainer {
       pixelIndex: options.pixelIndex,
     });
     this.indices = new Int32Array(batch);
+    const { optimizer } = options;
+    this.sumUpdate =
+      optimizer instanceof Sgd && optimizer.backend === net.backend && net.weightDecay === 0
+        ? { divisor: batch, a: -optimizer.lr, mean: net.grads }
+        : undefined;
     this.nextStep = startStep;
   }
 
@@ -123,9 +131,11 @@ export class LocalTrainer {
     const { batch, evalEvery = 0, onStep, onEval } = this.options;
     const step = this.nextStep;
     this.sampler.next(batch, this.indices);
-    const sums = this.computer.computeNode(step, 0, this.ranges.length, this.indices);
     const l2 = l2Penalty(this.net);
-    applyStep(this.net, this.optimizer, sums.grad, sums.stats, batch);
+    const update = this.sumUpdate;
+    const sums = this.computer.computeNode(step, 0, this.ranges.length, this.indices, update);
+    if (update === undefined) applyStep(this.net, this.optimizer, sums.grad, sums.stats, batch);
+    else this.net.updateStats(sums.stats, batch);
     this.nextStep = step + 1;
     const report: StepReport = {
       step,

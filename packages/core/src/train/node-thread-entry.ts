@@ -12,7 +12,9 @@ import {
   SPINS,
   STOP,
   State,
+  Sum,
   WARM_UP_NODES,
+  Work,
 } from './node-thread-layout.js';
 import { ShardComputer } from './shard-computer.js';
 import { shardRanges } from './shards.js';
@@ -42,29 +44,49 @@ function nextCommand(last: number): number {
   }
 }
 
-function serve(computer: ShardComputer): void {
+/** The thread's part of an update: its sums added to the caller's, divided, and applied (see beginUpdate). */
+function update(backend: WasmBackend, net: Net): void {
+  const first = Atomics.load(control, Slot.updateFirst);
+  const n = Atomics.load(control, Slot.updateEnd) - first;
+  const sum = backend.float32At((Atomics.load(control, Slot.sumOffset) >>> 0) + 4 * first, n);
+  const mean = backend.float32At((Atomics.load(control, Slot.meanOffset) >>> 0) + 4 * first, n);
+  const own = backend.float32At((Atomics.load(control, Slot.grads) >>> 0) + 4 * first, n);
+  backend.axpy(n, 1, own, sum);
+  const params = net.params.subarray(first, first + n);
+  backend.divideAxpy(n, sum, data.sums[Sum.divisor], data.sums[Sum.a], mean, params);
+}
+
+function serve(computer: ShardComputer, backend: WasmBackend): void {
+  const { net } = computer;
   let last = 0;
   for (;;) {
     const command = nextCommand(last);
     if (command === STOP) return;
     last = command;
     try {
-      const rows = Atomics.load(control, Slot.rows);
-      const out = computer.computeNode(
-        Atomics.load(control, Slot.step),
-        Atomics.load(control, Slot.first),
-        Atomics.load(control, Slot.end),
-        data.indices.subarray(0, rows),
-      );
-      data.statsOut.set(out.stats);
-      data.sums[0] = out.lossSum;
-      data.sums[1] = out.correct;
+      if (Atomics.load(control, Slot.work) === Work.update) update(backend, net);
+      else compute(computer);
     } catch (error) {
       fail(error);
     }
     Atomics.store(control, Slot.done, command);
     Atomics.notify(control, Slot.done);
   }
+}
+
+/** The node a command hands over, its sums left where the caller reads them. */
+function compute(computer: ShardComputer): void {
+  const rows = Atomics.load(control, Slot.rows);
+  const out = computer.computeNode(
+    Atomics.load(control, Slot.step),
+    Atomics.load(control, Slot.first),
+    Atomics.load(control, Slot.end),
+    data.indices.subarray(0, rows),
+  );
+  Atomics.store(control, Slot.grads, out.grad.byteOffset);
+  data.statsOut.set(out.stats);
+  data.sums[Sum.lossSum] = out.lossSum;
+  data.sums[Sum.correct] = out.correct;
 }
 
 /**
@@ -83,8 +105,9 @@ function warmUp(net: Net, pixelIndex: PixelIndex | null): void {
 }
 
 let computer: ShardComputer | null = null;
+let backend: WasmBackend | null = null;
 try {
-  const backend = new WasmBackend({ module: data.kernels, arena: data.arena });
+  backend = new WasmBackend({ module: data.kernels, arena: data.arena });
   const sharedParams = backend.float32At(data.paramsOffset, data.paramCount);
   // Refuses another model's parameter count itself.
   const net = buildNet(data.model, backend, data.seed, data.batch, { sharedParams });
@@ -93,7 +116,6 @@ try {
       `its net has ${net.stats.length} statistics, the caller's ${data.statsOut.length}: give it the caller's model`,
     );
   }
-  Atomics.store(control, Slot.grads, net.grads.byteOffset);
   const pixelIndex =
     data.pixelIndex === null ? null : { dataset: data.train, list: backend.adoptPixelList(data.pixelIndex) };
   warmUp(net, pixelIndex);
@@ -105,4 +127,4 @@ try {
 } catch (error) {
   fail(error);
 }
-if (computer !== null) serve(computer);
+if (computer !== null && backend !== null) serve(computer, backend);

@@ -36,9 +36,19 @@ export const Slot = {
   end: 5,
   rows: 6,
   messageLength: 7,
-  /** The byte offset of the thread's gradient sums in the caller's memory, set before it is ready. */
+  /** The byte offset of the last node's gradient sums in the caller's memory (the thread's buffers). */
   grads: 8,
+  /** What a command asks: a node, or its part of an update (Work). */
+  work: 9,
+  /** An update's parameter range, and where the caller's sums and the mean lie. */
+  updateFirst: 10,
+  updateEnd: 11,
+  sumOffset: 12,
+  meanOffset: 13,
 } as const;
+export const Work = { node: 0, update: 1 } as const;
+/** Slots of `sums` (float64): a node's loss sum and correct count, an update's divisor and a. */
+export const Sum = { lossSum: 0, correct: 1, divisor: 2, a: 3 } as const;
 export const State = { starting: 0, ready: 1, failed: 2 } as const;
 export const STOP = -1;
 export const CONTROL_SLOTS = Object.keys(Slot).length;

@@ -3,6 +3,7 @@ import { sha256Hex } from '../io/hash.js';
 import { buildNet } from '../nets/build.js';
 import { JsBackend } from '../tensor/js-backend.js';
 import { WasmBackend } from '../tensor/wasm-backend.js';
+import { applyStep } from './apply.js';
 import type { ModelConfig, TrainConfig } from './config.js';
 import { createLocalTrainer, type LocalTrainer, type StepReport } from './local-trainer.js';
 import { NodeThread } from './node-thread.js';
@@ -86,6 +87,28 @@ describe('a step split over two threads', () => {
     expect(two.nodes).toBe(cfg.iters);
     expect(two.sha).toBe(one.sha);
     expect(two.reports.map((r) => r.loss)).toEqual(one.reports.map((r) => r.loss));
+  });
+
+  it('with plain SGD, updates half the parameters on each thread: the weights of summing and updating apart', () => {
+    for (const model of [
+      { ...mlp, weightDecay: 0 },
+      { ...mlp, weightDecay: 0, dropout: 0.2 },
+    ]) {
+      const cfg: TrainConfig = { ...config, model, optimizer: { ...config.optimizer, name: 'sgd' } };
+      const updates = vi.spyOn(NodeThread.prototype, 'beginUpdate');
+      const two = run(cfg, 2);
+      expect(updates.mock.calls.length).toBe(cfg.iters);
+      updates.mockRestore();
+      const apart = createLocalTrainer(cfg, { train, test }, new WasmBackend());
+      open.push(apart);
+      const rows = new Int32Array(cfg.batch);
+      for (let step = 0; step < cfg.iters; step++) {
+        apart.sampler.next(cfg.batch, rows);
+        const sums = apart.computer.computeNode(step, 0, cfg.shards, rows);
+        applyStep(apart.net, apart.optimizer, sums.grad, sums.stats, cfg.batch);
+      }
+      expect(two.sha).toBe(sha256Hex(apart.net.params));
+    }
   });
 
   it('refuses a thread count other than 1 or 2, and two threads over a single shard', () => {

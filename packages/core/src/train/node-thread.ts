@@ -15,8 +15,10 @@ import {
   SPINS,
   STOP,
   State,
+  Sum,
+  Work,
 } from './node-thread-layout.js';
-import type { ShardGradient } from './shard-computer.js';
+import type { ShardGradient, SumUpdate } from './shard-computer.js';
 
 /** What a node thread builds its own net and shard computer from. */
 export interface NodeThreadSpec {
@@ -66,7 +68,7 @@ export class NodeThread {
   private readonly backend: WasmBackend;
   private readonly arena: WasmArena;
   private readonly paramCount: number;
-  /** The thread's gradient sums, in the caller's memory; known once the thread is ready. */
+  /** A view of the last node's gradient sums, in the caller's memory (the buffer may differ by node). */
   private grads: Float32Array | null = null;
   private command = 0;
   private running = false;
@@ -86,7 +88,7 @@ export class NodeThread {
     this.paramCount = net.params.length;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     this.indices = new Int32Array(new SharedArrayBuffer(spec.batch * 4));
-    this.sums = new Float64Array(new SharedArrayBuffer(2 * 8));
+    this.sums = new Float64Array(new SharedArrayBuffer(4 * 8));
     this.message = new Uint8Array(new SharedArrayBuffer(MESSAGE_BYTES));
     this.statsOut = new Float32Array(new SharedArrayBuffer(net.stats.length * 4));
     this.arena = backend.lendArena(ARENA_BASE_BYTES + ARENA_BYTES_PER_PARAM * net.params.length);
@@ -128,6 +130,35 @@ export class NodeThread {
     Atomics.store(this.control, Slot.first, first);
     Atomics.store(this.control, Slot.end, end);
     Atomics.store(this.control, Slot.rows, indices.length);
+    Atomics.store(this.control, Slot.work, Work.node);
+    this.hand();
+  }
+
+  /**
+   * Hands the thread parameters [first, end) of `update` from the last node's sums: it adds its sums to the
+   * caller's `sum` (the other child's), divides them into update.mean and updates the parameters there.
+   */
+  beginUpdate(first: number, end: number, sum: Float32Array, update: SumUpdate): void {
+    this.awaitReady();
+    if (this.running) throw new NodeThreadError('beginUpdate called before the last call was finished');
+    Atomics.store(this.control, Slot.updateFirst, first);
+    Atomics.store(this.control, Slot.updateEnd, end);
+    Atomics.store(this.control, Slot.sumOffset, sum.byteOffset);
+    Atomics.store(this.control, Slot.meanOffset, update.mean.byteOffset);
+    this.sums[Sum.divisor] = update.divisor;
+    this.sums[Sum.a] = update.a;
+    Atomics.store(this.control, Slot.work, Work.update);
+    this.hand();
+  }
+
+  /** Waits for the update `beginUpdate` handed over. */
+  finishUpdate(): void {
+    if (!this.running) throw new NodeThreadError('finishUpdate called without beginUpdate');
+    this.awaitDone();
+    this.checkFailed();
+  }
+
+  private hand(): void {
     this.command = this.command === MAX_COMMAND ? 1 : this.command + 1;
     this.running = true;
     Atomics.store(this.control, Slot.command, this.command);
@@ -139,11 +170,12 @@ export class NodeThread {
     if (!this.running) throw new NodeThreadError('finish called without begin');
     this.awaitDone();
     this.checkFailed();
-    this.grads ??= this.backend.float32At(Atomics.load(this.control, Slot.grads) >>> 0, this.paramCount);
+    const offset = Atomics.load(this.control, Slot.grads) >>> 0;
+    if (this.grads?.byteOffset !== offset) this.grads = this.backend.float32At(offset, this.paramCount);
     return {
       rows: Atomics.load(this.control, Slot.rows),
-      lossSum: this.sums[0],
-      correct: this.sums[1],
+      lossSum: this.sums[Sum.lossSum],
+      correct: this.sums[Sum.correct],
       grad: this.grads,
       stats: this.statsOut,
     };

@@ -49,6 +49,22 @@ function addChildren(backend: Backend, left: ShardGradient, right: ShardGradient
   };
 }
 
+/**
+ * Plain SGD applied from a node's sums: mean = sum / divisor, then params += a·mean (a = −lr), as
+ * Sgd.updateMean does it and with its bits. With a second thread, each thread does half of the parameters.
+ */
+export interface SumUpdate {
+  readonly divisor: number;
+  readonly a: number;
+  /** Where the mean goes (net.grads, as applyStep leaves it). */
+  readonly mean: Float32Array;
+}
+
+/** Where two threads split the parameters of an update: a cache line (16 floats) boundary near the middle. */
+export function updateSplit(length: number): number {
+  return Math.min(length, 16 * Math.round(length / 32));
+}
+
 export interface ShardComputerOptions {
   /** Nodes leave the first layer's weight gradient as its factor (Net.gradientFactored). */
   readonly factored?: boolean;
@@ -145,9 +161,16 @@ export class ShardComputer {
 
   /**
    * The sums of node [first, end) of the shard tree at `step`, over the training rows `indices` (the node's
-   * slice of the batch), with the net's current parameters.
+   * slice of the batch), with the net's current parameters. With `update`, also applies it to the parameters
+   * (after the sums are taken), and `grad` is the mean it applied.
    */
-  computeNode(step: number, first: number, end: number, indices: Int32Array): ShardGradient {
+  computeNode(
+    step: number,
+    first: number,
+    end: number,
+    indices: Int32Array,
+    update?: SumUpdate,
+  ): ShardGradient {
     const rows = this.nodeRows(first, end);
     if (rows === null) {
       throw new ShardComputerError(
@@ -162,18 +185,26 @@ export class ShardComputer {
       );
     }
     const thread = this.secondThread;
-    return thread !== null && end - first > 1
-      ? this.computeSplit(step, first, end, indices, thread)
-      : this.computeHere(step, first, end, rows, indices);
+    if (thread !== null && end - first > 1)
+      return this.computeSplit(step, first, end, indices, thread, update);
+    const sums = this.computeHere(step, first, end, rows, indices);
+    if (update === undefined) return sums;
+    const { params, backend } = this.net;
+    backend.divideAxpy(params.length, sums.grad, update.divisor, update.a, update.mean, params);
+    return { ...sums, grad: update.mean };
   }
 
-  /** Node [first, end) as its two children, the second on the second thread, added as the tree adds them. */
+  /**
+   * Node [first, end) as its two children, the second on the second thread, added as the tree adds them; with
+   * `update`, each thread adds, divides and updates half of the parameters.
+   */
   private computeSplit(
     step: number,
     first: number,
     end: number,
     indices: Int32Array,
     thread: NodeThread,
+    update: SumUpdate | undefined,
   ): ShardGradient {
     const split = first + pairwiseSplit(end - first);
     const leftRows = this.ranges[split].start - this.ranges[first].start;
@@ -185,7 +216,22 @@ export class ShardComputer {
       thread.abandon();
       throw error;
     }
-    return addChildren(this.net.backend, left, thread.finish());
+    const right = thread.finish();
+    if (update === undefined) return addChildren(this.net.backend, left, right);
+    const { params, backend } = this.net;
+    const half = updateSplit(params.length);
+    thread.beginUpdate(half, params.length, left.grad, update);
+    backend.axpy(half, 1, right.grad, left.grad);
+    backend.divideAxpy(half, left.grad, update.divisor, update.a, update.mean, params);
+    thread.finishUpdate();
+    for (let i = 0; i < left.stats.length; i++) left.stats[i] += right.stats[i];
+    return {
+      rows: left.rows + right.rows,
+      lossSum: left.lossSum + right.lossSum,
+      correct: left.correct + right.correct,
+      grad: update.mean,
+      stats: left.stats,
+    };
   }
 
   /** Node [first, end), a node of `rows` rows, in this thread. */
