@@ -61,7 +61,7 @@ export interface SumUpdate {
 }
 
 /** Where two threads split the parameters of an update: a cache line (16 floats) boundary near the middle. */
-export function updateSplit(length: number): number {
+function updateSplit(length: number): number {
   return Math.min(length, 16 * Math.round(length / 32));
 }
 
@@ -221,8 +221,13 @@ export class ShardComputer {
     const { params, backend } = this.net;
     const half = updateSplit(params.length);
     thread.beginUpdate(half, params.length, left.grad, update);
-    backend.axpy(half, 1, right.grad, left.grad);
-    backend.divideAxpy(half, left.grad, update.divisor, update.a, update.mean, params);
+    try {
+      backend.axpy(half, 1, right.grad, left.grad);
+      backend.divideAxpy(half, left.grad, update.divisor, update.a, update.mean, params);
+    } catch (error) {
+      thread.abandon();
+      throw error;
+    }
     thread.finishUpdate();
     for (let i = 0; i < left.stats.length; i++) left.stats[i] += right.stats[i];
     return {
