@@ -37,7 +37,8 @@ export interface KernelExports {
     capacity: number,
     first: number,
   ): number;
-  gemmPixels(rows: number, n: number, list: number, b: number, c: number): void;
+  /** Returns a value of no use (see pixels.ts). */
+  gemmPixels(rows: number, n: number, list: number, b: number, c: number): number;
   gemmTNTreePixelsScratchBytes(cols: number, n: number, segments: number): number;
   gemmTNTreePixels(
     cols: number,
