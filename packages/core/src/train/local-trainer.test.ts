@@ -15,7 +15,7 @@ import { createLocalTrainer, LocalTrainer, type StepReport } from './local-train
 import { ShardComputer } from './shard-computer.js';
 import { treeNodes } from './shard-tree.js';
 import { shardRanges } from './shards.js';
-import { imageSet, smallNet, syntheticDataset } from './test-fixtures.js';
+import { imageRun, imageSet, smallNet, syntheticDataset } from './test-fixtures.js';
 
 const data = syntheticDataset(40, 1);
 const test = syntheticDataset(30, 2);
@@ -276,36 +276,8 @@ describe('createLocalTrainer', () => {
 
 describe('createLocalTrainer with the wasm backend', () => {
   it('selects each batch from a list of the training set made once, with the weights of listing every step', () => {
-    const images = imageSet(200, 64, 0.2, 5);
-    const config: TrainConfig = {
-      model: {
-        kind: 'two-layer',
-        inputSize: 64,
-        hidden: [16],
-        outputSize: 10,
-        activation: 'relu',
-        init: 'std',
-        initStd: 0.1,
-        weightDecay: 0,
-        dropout: 0,
-        batchNorm: false,
-      },
-      optimizer: {
-        name: 'sgd',
-        lr: 0.1,
-        momentum: 0.9,
-        decayRate: 0.99,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps: 1e-7,
-      },
-      batch: 20,
-      iters: 30,
-      shards: 4,
-      sampler: 'epoch',
-      seed: 3,
-      evalEvery: 0,
-    };
+    const images = imageSet(200, imageRun.model.inputSize, 0.2, 5);
+    const config = imageRun;
     const select = vi.spyOn(WasmBackend.prototype, 'selectRows');
     const weights = (indexPixels: boolean) => {
       select.mockClear();

@@ -4,48 +4,17 @@ import { buildNet } from '../nets/build.js';
 import { JsBackend } from '../tensor/js-backend.js';
 import { WasmBackend } from '../tensor/wasm-backend.js';
 import { applyStep } from './apply.js';
-import type { ModelConfig, TrainConfig } from './config.js';
+import type { TrainConfig } from './config.js';
 import { createLocalTrainer, type LocalTrainer, type StepReport } from './local-trainer.js';
 import { NodeThread } from './node-thread.js';
 import { ShardComputer } from './shard-computer.js';
 import { shardRanges } from './shards.js';
-import { imageSet } from './test-fixtures.js';
+import { imageRun, imageSet } from './test-fixtures.js';
 
-const FEATURES = 64;
-const train = imageSet(300, FEATURES, 0.2, 3);
-const test = imageSet(100, FEATURES, 0.2, 4);
-
-const mlp: ModelConfig = {
-  kind: 'mlp',
-  inputSize: FEATURES,
-  hidden: [20, 12],
-  outputSize: 10,
-  activation: 'relu',
-  init: 'he',
-  initStd: 0.01,
-  weightDecay: 0.001,
-  dropout: 0,
-  batchNorm: false,
-};
-
-const config: TrainConfig = {
-  model: mlp,
-  optimizer: {
-    name: 'momentum',
-    lr: 0.05,
-    momentum: 0.9,
-    decayRate: 0.99,
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-7,
-  },
-  batch: 30,
-  iters: 40,
-  shards: 4,
-  sampler: 'epoch',
-  seed: 8,
-  evalEvery: 0,
-};
+const { model: mlp } = imageRun;
+const config = imageRun;
+const train = imageSet(300, mlp.inputSize, 0.2, 3);
+const test = imageSet(100, mlp.inputSize, 0.2, 4);
 
 const open: LocalTrainer[] = [];
 afterEach(() => {

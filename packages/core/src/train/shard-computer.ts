@@ -39,12 +39,17 @@ interface FloatRows {
  */
 function addChildren(backend: Backend, left: ShardGradient, right: ShardGradient): ShardGradient {
   backend.axpy(left.grad.length, 1, right.grad, left.grad);
+  return joinChildren(left, right, left.grad);
+}
+
+/** A node's counts and statistics from its two children's (right's statistics added into left's), with `grad`. */
+function joinChildren(left: ShardGradient, right: ShardGradient, grad: Float32Array): ShardGradient {
   for (let i = 0; i < left.stats.length; i++) left.stats[i] += right.stats[i];
   return {
     rows: left.rows + right.rows,
     lossSum: left.lossSum + right.lossSum,
     correct: left.correct + right.correct,
-    grad: left.grad,
+    grad,
     stats: left.stats,
   };
 }
@@ -229,14 +234,7 @@ export class ShardComputer {
       throw error;
     }
     thread.finishUpdate();
-    for (let i = 0; i < left.stats.length; i++) left.stats[i] += right.stats[i];
-    return {
-      rows: left.rows + right.rows,
-      lossSum: left.lossSum + right.lossSum,
-      correct: left.correct + right.correct,
-      grad: update.mean,
-      stats: left.stats,
-    };
+    return joinChildren(left, right, update.mean);
   }
 
   /** Node [first, end), a node of `rows` rows, in this thread. */

@@ -2,6 +2,7 @@ import type { Dataset } from '../data/dataset.js';
 import { MultiLayerNet } from '../nets/multi-layer-net.js';
 import { Rng } from '../rng.js';
 import { JsBackend } from '../tensor/js-backend.js';
+import type { TrainConfig } from './config.js';
 
 export const FEATURES = 12;
 export const CLASSES = 3;
@@ -58,3 +59,34 @@ export function imageSet(count: number, features: number, density: number, seed:
   }
   return { count, rows: 1, cols: features, features, classes: 10, images, labels };
 }
+
+/** A run over imageSet(…, 64, …) rows: an MLP with weight decay, momentum, 4 shards of a 30-row batch. */
+export const imageRun: TrainConfig = {
+  model: {
+    kind: 'mlp',
+    inputSize: 64,
+    hidden: [20, 12],
+    outputSize: 10,
+    activation: 'relu',
+    init: 'he',
+    initStd: 0.01,
+    weightDecay: 0.001,
+    dropout: 0,
+    batchNorm: false,
+  },
+  optimizer: {
+    name: 'momentum',
+    lr: 0.05,
+    momentum: 0.9,
+    decayRate: 0.99,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-7,
+  },
+  batch: 30,
+  iters: 40,
+  shards: 4,
+  sampler: 'epoch',
+  seed: 8,
+  evalEvery: 0,
+};
