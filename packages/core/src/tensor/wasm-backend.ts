@@ -50,6 +50,8 @@ class WasmPixelList implements PixelList {
   selected = false;
   /** Made by another backend over this memory (adoptPixelList): read here, never listed into or freed. */
   borrowed = false;
+  /** The rows' spans at the start of `block` (start and end addresses of each row's entries). */
+  spans: Uint32Array;
 
   constructor(
     readonly maxRows: number,
@@ -57,7 +59,20 @@ class WasmPixelList implements PixelList {
     readonly n: number,
     public capacity: number,
     public block: Int32Array,
-  ) {}
+  ) {
+    this.spans = spansOf(block, maxRows);
+  }
+
+  /** Moves the list to `block`, which holds `capacity` entries. */
+  move(block: Int32Array, capacity: number): void {
+    this.block = block;
+    this.capacity = capacity;
+    this.spans = spansOf(block, this.maxRows);
+  }
+}
+
+function spansOf(block: Int32Array, maxRows: number): Uint32Array {
+  return new Uint32Array(block.buffer, block.byteOffset, 2 * maxRows);
 }
 
 // Compiled once per process; each backend gets its own instance and memory.
@@ -269,12 +284,11 @@ export class WasmBackend implements Backend {
     const old = list.block;
     const block = this.listBlock(list.maxRows, capacity);
     block.set(old);
+    list.move(block, capacity);
     // Row spans are addresses: those kept move with their entries.
-    const spans = new Uint32Array(block.buffer, block.byteOffset, 2 * keep);
-    for (let i = 0; i < spans.length; i++) spans[i] += block.byteOffset - old.byteOffset;
+    const { spans } = list;
+    for (let i = 0; i < 2 * keep; i++) spans[i] += block.byteOffset - old.byteOffset;
     this.heap.releaseBlock(old.byteOffset);
-    list.block = block;
-    list.capacity = capacity;
   }
 
   selectRows(into: PixelList, from: PixelList, indices: Int32Array, rows: number): void {
@@ -283,8 +297,8 @@ export class WasmBackend implements Backend {
     if (source.selected)
       throw new RangeError('selectRows: select from a list of its own rows, not a selection');
     checkSelectedRows(to, source, indices, rows);
-    const spans = new Uint32Array(to.block.buffer, to.block.byteOffset, 2 * rows);
-    const sourceSpans = new Uint32Array(source.block.buffer, source.block.byteOffset, 2 * source.rows);
+    const { spans } = to;
+    const sourceSpans = source.spans;
     for (let r = 0; r < rows; r++) {
       const row = 2 * indices[r];
       spans[2 * r] = sourceSpans[row];

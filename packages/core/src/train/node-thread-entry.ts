@@ -44,16 +44,53 @@ function nextCommand(last: number): number {
   }
 }
 
+/** Where an update's buffers lie, and views of the thread's part of them; the same step after step. */
+interface UpdateViews {
+  readonly first: number;
+  readonly end: number;
+  readonly sumOffset: number;
+  readonly ownOffset: number;
+  readonly meanOffset: number;
+  readonly sum: Float32Array;
+  readonly own: Float32Array;
+  readonly mean: Float32Array;
+  readonly params: Float32Array;
+}
+let views: UpdateViews | null = null;
+
 /** The thread's part of an update: its sums added to the caller's, divided, and applied (see beginUpdate). */
 function update(backend: WasmBackend, net: Net): void {
   const first = Atomics.load(control, Slot.updateFirst);
-  const n = Atomics.load(control, Slot.updateEnd) - first;
-  const sum = backend.float32At((Atomics.load(control, Slot.sumOffset) >>> 0) + 4 * first, n);
-  const mean = backend.float32At((Atomics.load(control, Slot.meanOffset) >>> 0) + 4 * first, n);
-  const own = backend.float32At((Atomics.load(control, Slot.grads) >>> 0) + 4 * first, n);
-  backend.axpy(n, 1, own, sum);
-  const params = net.params.subarray(first, first + n);
-  backend.divideAxpy(n, sum, data.sums[Sum.divisor], data.sums[Sum.a], mean, params);
+  const end = Atomics.load(control, Slot.updateEnd);
+  const sumOffset = Atomics.load(control, Slot.sumOffset) >>> 0;
+  const ownOffset = Atomics.load(control, Slot.grads) >>> 0;
+  const meanOffset = Atomics.load(control, Slot.meanOffset) >>> 0;
+  let v = views;
+  if (
+    v === null ||
+    v.first !== first ||
+    v.end !== end ||
+    v.sumOffset !== sumOffset ||
+    v.ownOffset !== ownOffset ||
+    v.meanOffset !== meanOffset
+  ) {
+    const at = (offset: number) => backend.float32At(offset + 4 * first, end - first);
+    const params = at(net.params.byteOffset);
+    v = {
+      first,
+      end,
+      sumOffset,
+      ownOffset,
+      meanOffset,
+      sum: at(sumOffset),
+      own: at(ownOffset),
+      mean: at(meanOffset),
+      params,
+    };
+    views = v;
+  }
+  backend.axpy(v.sum.length, 1, v.own, v.sum);
+  backend.divideAxpy(v.sum.length, v.sum, data.sums[Sum.divisor], data.sums[Sum.a], v.mean, v.params);
 }
 
 function serve(computer: ShardComputer, backend: WasmBackend): void {
