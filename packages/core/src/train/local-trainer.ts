@@ -216,8 +216,6 @@ export function createLocalTrainer(
   }
   const maxRows = Math.max(config.batch, hooks.evalChunkRows ?? 1000);
   const net = buildNet(config.model, backend, config.seed, maxRows);
-  const index = (hooks.indexPixels ?? backend.name === 'wasm') && net.segmentable;
-  const pixelIndex = index ? indexPixels(backend, data.train, net.firstWidth) : undefined;
   const options = {
     net,
     optimizer: createOptimizer(config.optimizer, net.params.length, backend),
@@ -230,10 +228,12 @@ export function createLocalTrainer(
     evalEvery: config.evalEvery,
     onStep: hooks.onStep,
     onEval: hooks.onEval,
-    pixelIndex,
   };
+  const index = (hooks.indexPixels ?? backend.name === 'wasm') && net.segmentable;
+  let pixelIndex: PixelIndex | undefined;
   let secondThread: NodeThread | undefined;
   try {
+    pixelIndex = index ? indexPixels(backend, data.train, net.firstWidth) : undefined;
     secondThread =
       threads === 1
         ? undefined
@@ -246,7 +246,7 @@ export function createLocalTrainer(
             train: data.train,
             pixelIndex,
           });
-    return new LocalTrainer({ ...options, secondThread });
+    return new LocalTrainer({ ...options, pixelIndex, secondThread });
   } catch (error) {
     secondThread?.dispose();
     if (pixelIndex !== undefined) backend.freePixelList(pixelIndex.list);
