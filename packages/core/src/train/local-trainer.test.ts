@@ -296,4 +296,14 @@ describe('createLocalTrainer with the wasm backend', () => {
     expect(listed.selections).toBe(0);
     expect(indexed.sha).toBe(listed.sha);
   });
+
+  it('gives the list of the training set back when the trainer cannot be made', () => {
+    const free = vi.spyOn(WasmBackend.prototype, 'freePixelList');
+    const narrow = syntheticDataset(50, 3);
+    expect(() => createLocalTrainer(imageRun, { train: narrow, test: narrow }, new WasmBackend())).toThrow(
+      /the training data has 12 features and 3 classes, but the net takes 64 inputs/,
+    );
+    expect(free).toHaveBeenCalledTimes(1);
+    free.mockRestore();
+  });
 });
