@@ -34,7 +34,7 @@ export interface NetViews {
   statSum(name: string): Float32Array;
 }
 
-export interface SequentialNetOptions {
+export interface SequentialNetOptions extends SharedParamsOption {
   readonly inputSize: number;
   readonly outputSize: number;
   readonly maxRows: number;
@@ -44,8 +44,6 @@ export interface SequentialNetOptions {
   readonly stats: readonly StatDecl[];
   /** The layers below the loss, in forward order; a first Affine is used without dx. */
   readonly layers: (views: NetViews) => Layer[];
-  /** See SharedParamsOption. */
-  readonly sharedParams?: Float32Array;
 }
 
 export interface SharedParamsOption {
