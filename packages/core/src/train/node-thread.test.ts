@@ -196,6 +196,37 @@ describe('NodeThread', () => {
     thread.dispose();
   });
 
+  it("selects its rows from the caller's list of the training set, not from the images", () => {
+    const trainer = createLocalTrainer(config, { train, test }, new WasmBackend(), { indexPixels: false });
+    open.push(trainer);
+    const { backend } = trainer.net;
+    // A list of the training set with every pixel dark: a thread that reads it sums no first-layer gradient.
+    const dark = backend.createPixelList(train.count, mlp.inputSize, mlp.hidden[0]);
+    backend.listPixels(dark, new Uint8Array(train.count * mlp.inputSize), train.count);
+    const thread = new NodeThread({
+      net: trainer.net,
+      model: mlp,
+      seed: config.seed,
+      batch: config.batch,
+      shards: config.shards,
+      train,
+      pixelIndex: { dataset: train, list: dark },
+    });
+    const rows = Int32Array.from({ length: 14 }, (_, i) => 5 * i + 2);
+    thread.begin(0, 2, 4, rows);
+    const firstWeights = mlp.inputSize * mlp.hidden[0];
+    expect(
+      thread
+        .finish()
+        .grad.subarray(0, firstWeights)
+        .every((g) => g === 0),
+    ).toBe(true);
+    const here = trainer.computer.computeNode(0, 2, 4, rows);
+    expect(here.grad.subarray(0, firstWeights).some((g) => g !== 0)).toBe(true);
+    thread.dispose();
+    backend.freePixelList(dark);
+  });
+
   it('sums the node it was given: its rows and loss match the node computed in this thread', () => {
     const trainer = createLocalTrainer(config, { train, test }, new WasmBackend());
     open.push(trainer);
