@@ -43,9 +43,10 @@ describe('link model', () => {
       ),
     );
     expect(order).toEqual([0, 1, 2]);
-    expect(arrivals[2]).toBeGreaterThan(35 * 0.95);
+    // Frame k leaves the wire after k + 1 frames' time: timers never fire early, so these lower bounds hold
+    // however loaded the machine is (an upper bound on the first frame did not, under CI's parallel tests).
+    for (const [k, arrival] of arrivals.entries()) expect(arrival).toBeGreaterThan((5 + 10 * (k + 1)) * 0.95);
     expect(arrivals[2]).toBeLessThan(35 * 1.5 + 10);
-    expect(arrivals[0]).toBeLessThan(arrivals[2] - 15);
   });
 
   it('drops what is still queued once stopped', async () => {
