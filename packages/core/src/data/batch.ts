@@ -28,12 +28,7 @@ export function gatherBatch(
   const { images, features, count } = dataset;
   for (let r = 0; r < to - from; r++) {
     const row = indices[from + r] as number;
-    if (!(row >= 0 && row < count)) {
-      throw new DataError(
-        DataErrorCode.badRange,
-        `Sample index ${row} is outside the data set's ${count} rows.`,
-      );
-    }
+    requireRow(row, count);
     copyRow(images, row * features, x, r * features, features);
     labels[r] = dataset.labels[row] as number;
   }
@@ -71,14 +66,19 @@ export function gatherBatchBytes(
   checkSpan(from, to, indices.length, 'indices', bytes, labels, features);
   for (let r = 0; r < to - from; r++) {
     const row = indices[from + r] as number;
-    if (!(row >= 0 && row < count)) {
-      throw new DataError(
-        DataErrorCode.badRange,
-        `Sample index ${row} is outside the data set's ${count} rows.`,
-      );
-    }
+    requireRow(row, count);
     bytes.set(images.subarray(row * features, (row + 1) * features), r * features);
     labels[r] = dataset.labels[row] as number;
+  }
+}
+
+/** Refuses a sample index outside a data set of `count` rows. */
+export function requireRow(row: number, count: number): void {
+  if (!(row >= 0 && row < count)) {
+    throw new DataError(
+      DataErrorCode.badRange,
+      `Sample index ${row} is outside the data set's ${count} rows.`,
+    );
   }
 }
 

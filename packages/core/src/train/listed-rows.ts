@@ -1,5 +1,4 @@
-import { gatherBatchBytes } from '../data/batch.js';
-import { DataError, DataErrorCode } from '../data/data-error.js';
+import { gatherBatchBytes, requireRow } from '../data/batch.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Net } from '../nets/net.js';
 import type { Backend, PixelList } from '../tensor/backend.js';
@@ -80,12 +79,7 @@ export class ListedRows {
     const { count, labels } = index.dataset;
     for (let r = 0; r < indices.length; r++) {
       const row = indices[r];
-      if (!(row >= 0 && row < count)) {
-        throw new DataError(
-          DataErrorCode.badRange,
-          `Sample index ${row} is outside the data set's ${count} rows.`,
-        );
-      }
+      requireRow(row, count);
       this.labels[r] = labels[row];
     }
     this.backend.selectRows(this.pixels, index.list, indices, indices.length);
