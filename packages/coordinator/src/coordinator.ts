@@ -2,6 +2,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { packDataset, saveCheckpoint, sha256Hex, treeNodes } from '@descent/core';
 import {
+  BusyPoller,
   checkEvalResult,
   checkResult,
   DATASET_CHUNK_BYTES,
@@ -72,6 +73,7 @@ export class Coordinator implements LinkListener {
   private lastEval: EvalRecord | null = null;
   private readonly shaper: LinkShaper | undefined;
   private readonly grads: GradDecoder;
+  private readonly poller: BusyPoller;
 
   private constructor(options: CoordinatorOptions) {
     this.opts = resolveOptions(options);
@@ -94,6 +96,7 @@ export class Coordinator implements LinkListener {
     });
     this.shaper = this.opts.link ? new LinkShaper(this.opts.link) : undefined;
     this.grads = new GradDecoder(this.opts.gradWire, this.state.net.params.length);
+    this.poller = new BusyPoller(this.opts.busyWaitMs);
   }
 
   /** Validates the options, builds the run state and starts listening. */
@@ -247,6 +250,7 @@ export class Coordinator implements LinkListener {
         this.shaper,
       );
       this.links.set(id, link);
+      socket.on('message', () => this.poller.touch());
       link.send(this.welcome(id, hello.fingerprint === 'none', true));
       this.opts.logger.info(`worker ${link.name} joined`);
       this.emit({ type: 'join', worker: link.name, workerId: id, link: 'socket' });
@@ -830,6 +834,7 @@ export class Coordinator implements LinkListener {
     if (this.isClosed) return;
     this.isClosed = true;
     this.over = true;
+    this.poller.stop();
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.patienceTimer) clearTimeout(this.patienceTimer);
     this.scheduler.fail(

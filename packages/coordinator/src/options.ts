@@ -64,6 +64,12 @@ export interface CoordinatorOptions {
   readonly fullHashEvery?: number;
   /** Rows per evaluation task. Default 10000. */
   readonly evalChunkRows?: number;
+  /**
+   * After each frame from a worker, poll for the next one this long instead of sleeping (protocol's
+   * BusyPoller): a shorter step when the coordinator has a core to itself, a much longer one when it shares
+   * it. Default 0 (never).
+   */
+  readonly busyWaitMs?: number;
   readonly logger?: Logger;
   /** Simulate a network (latency and bandwidth) on every worker connection, both directions. Default: none. */
   readonly link?: LinkModel;
@@ -115,6 +121,7 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     maxPendingConnections: 64,
     fullHashEvery: DEFAULT_FULL_HASH_EVERY,
     evalChunkRows: 10_000,
+    busyWaitMs: 0,
     logger: stderrLogger,
     backupShards: 0,
     gradWire: 'f32',
@@ -163,6 +170,8 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
   ] as const) {
     if (!(resolved[key] > 0)) throw bad(`${key} must be > 0, got ${resolved[key]}`);
   }
+  if (!(resolved.busyWaitMs >= 0 && resolved.busyWaitMs <= 1000))
+    throw bad(`busyWaitMs must lie in [0, 1000], got ${resolved.busyWaitMs}`);
   if (resolved.minWorkers < 1)
     throw bad(
       'minWorkers must be at least 1: a run needs a worker (use inProcessWorkers for none over the network)',

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { runWorker } from '@descent/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
@@ -47,6 +48,20 @@ describe('scaling options keep the weights independent of the worker count', () 
       expect(three.paramsSha256, gradWire).toBe(local.paramsSha256);
       expect(local.paramsSha256, gradWire).not.toBe(f32.paramsSha256);
     }
+  });
+
+  it('a busy wait keeps the coordinator polling after the last frame, and changes no weight', async () => {
+    /** The share of the next 100 ms this process spends awake rather than asleep waiting for I/O. */
+    const awake = async () => {
+      const before = performance.eventLoopUtilization();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return performance.eventLoopUtilization(before).utilization;
+    };
+    const plain = await train(1);
+    expect(await awake()).toBeLessThan(0.4);
+    const polled = await train(1, { busyWaitMs: 400 });
+    expect(await awake()).toBeGreaterThan(0.8);
+    expect(polled.paramsSha256).toBe(plain.paramsSha256);
   });
 
   it('a simulated link delays every step by at least a round trip, and changes no weight', async () => {

@@ -1,3 +1,4 @@
+export * from './busy-poller.js';
 export * from './checks.js';
 export * from './codec.js';
 export * from './codes.js';

@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { DataSplits } from '@descent/core';
 import { describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { runWorker } from './run-worker.js';
 import { silent } from './test-silent.js';
 
@@ -35,6 +37,48 @@ describe('runWorker', () => {
     ).rejects.toMatchObject({
       code: 'DESCENT_ERR_BAD_OPTION',
     });
+  });
+
+  it('refuses a busy-wait budget outside [0, 1000] ms', async () => {
+    await expect(
+      runWorker({ url: 'ws://127.0.0.1:1', data: noData, logger: silent, busyWaitMs: -1 }),
+    ).rejects.toMatchObject({
+      code: 'DESCENT_ERR_BAD_OPTION',
+      message: /busyWaitMs must lie in \[0, 1000\]/,
+    });
+  });
+
+  it('with a busy wait, polls for the next frame after each one instead of sleeping', async () => {
+    const awakeAfterFrame = async (busyWaitMs: number) => {
+      const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      const { port } = server.address() as { port: number };
+      const framed = new Promise<void>((resolve) =>
+        server.once('connection', (socket) =>
+          socket.once('message', () => socket.send(Buffer.from([0xc1]), () => resolve())),
+        ),
+      );
+      const stop = new AbortController();
+      const worker = runWorker({
+        url: `ws://127.0.0.1:${port}`,
+        data: noData,
+        logger: silent,
+        busyWaitMs,
+        signal: stop.signal,
+      });
+      await framed;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const before = performance.eventLoopUtilization();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const awake = performance.eventLoopUtilization(before).utilization;
+      stop.abort();
+      await worker;
+      for (const client of server.clients) client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return awake;
+    };
+    expect(await awakeAfterFrame(400)).toBeGreaterThan(0.8);
+    expect(await awakeAfterFrame(0)).toBeLessThan(0.4);
   });
 
   it('resolves at once when its signal is already aborted', async () => {

@@ -40,6 +40,12 @@ export interface WorkerOptions {
   readonly straggler?: StragglerOptions;
   /** Records every task's phases for a Chrome trace. */
   readonly trace?: TraceRecorder;
+  /**
+   * After each frame from the coordinator, poll for the next one this long instead of sleeping (protocol's
+   * BusyPoller): a shorter step when the worker has a core to itself, a much longer one when it shares it.
+   * Default 0 (never).
+   */
+  readonly busyWaitMs?: number;
 }
 
 export type ResolvedWorkerOptions = Required<
@@ -67,6 +73,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     jitterSeed: process.pid,
     timeoutMs: 15_000,
     maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+    busyWaitMs: 0,
     logger: quiet,
     ...defined,
   };
@@ -81,6 +88,9 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   }
   if (!Number.isSafeInteger(r.retries) || r.retries < 0) {
     throw new WorkerError(WorkerErrorCode.badOption, `retries must be an integer ≥ 0, got ${r.retries}`);
+  }
+  if (!(r.busyWaitMs >= 0 && r.busyWaitMs <= 1000)) {
+    throw new WorkerError(WorkerErrorCode.badOption, `busyWaitMs must lie in [0, 1000], got ${r.busyWaitMs}`);
   }
   return r;
 }

@@ -1,5 +1,6 @@
 import { type DataSplits, unpackDataset, writeDatasetCache } from '@descent/core';
 import {
+  BusyPoller,
   COORDINATOR_KINDS,
   type CoordinatorMessage,
   DATASET_CHUNK_BYTES,
@@ -48,6 +49,7 @@ export class WorkerSession {
   /** Set from asking for the parameters after a missed update until they come: one request is enough. */
   private resyncing = false;
   private ended = false;
+  private readonly poller: BusyPoller;
   private resolveEnd!: (end: SessionEnd) => void;
   readonly done: Promise<SessionEnd>;
 
@@ -59,6 +61,7 @@ export class WorkerSession {
     this.done = new Promise((resolve) => {
       this.resolveEnd = resolve;
     });
+    this.poller = new BusyPoller(options.busyWaitMs);
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', (code) =>
       this.end({ type: 'lost', reason: `connection closed (${code})`, welcomed: this.welcome !== null }),
@@ -98,6 +101,7 @@ export class WorkerSession {
   private end(end: SessionEnd): void {
     if (this.ended) return;
     this.ended = true;
+    this.poller.stop();
     if (this.silence) clearTimeout(this.silence);
     if (end.type !== 'lost' && this.socket.readyState === WebSocket.OPEN) this.socket.close(1000);
     this.resolveEnd(end);
@@ -105,6 +109,7 @@ export class WorkerSession {
 
   private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
     this.touch();
+    this.poller.touch();
     const out = decode(isBinary ? data : 'text', {
       accept: COORDINATOR_KINDS,
       maxFrameBytes: this.options.maxFrameBytes,

@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import type { Coordinator } from '@descent/coordinator';
 import { backendNames, type Checkpoint, loadCheckpoint, loadMnist, type TrainConfig } from '@descent/core';
+import { busyWaitFlag, busyWaitOption } from '../busy-wait-flag.js';
 import type { Command } from '../command.js';
 import { dashboardFlags } from '../dashboard-flags.js';
 import { UsageError } from '../errors.js';
@@ -23,6 +24,7 @@ const spec = {
     ...dashboardFlags,
     ...reliabilityFlags,
     ...exchangeFlag,
+    ...busyWaitFlag,
     host: {
       type: 'string',
       value: 'HOST',
@@ -144,6 +146,7 @@ export const coordinatorCommand: Command = {
       tls,
       ...reliability,
       exchange,
+      busyWaitMs: busyWaitOption(values, spec),
     });
     await dashboard.start(coordinator);
     const tokenPart = token ? (tokenFile ? ` --token-file ${tokenFile}` : ' (with DESCENT_TOKEN set)') : '';

@@ -7,6 +7,7 @@ import {
   loadMnist,
   type TrainConfig,
 } from '@descent/core';
+import { busyWaitOption, localBusyWaitMs, trainBusyWaitFlag } from '../busy-wait-flag.js';
 import type { Command } from '../command.js';
 import { dashboardFlags } from '../dashboard-flags.js';
 import { RunError, UsageError } from '../errors.js';
@@ -29,6 +30,7 @@ const spec = {
     ...dashboardFlags,
     ...reliabilityFlags,
     ...exchangeFlag,
+    ...trainBusyWaitFlag,
     workers: {
       type: 'string',
       value: 'N',
@@ -69,6 +71,7 @@ export const trainCommand: Command = {
     const resumeDir = stringFlag(values, 'resume', spec);
     const reliability = reliabilityOptions(values, spec);
     const exchange = exchangeOption(values, spec);
+    const busyWaitMs = busyWaitOption(values, spec, localBusyWaitMs(workers));
 
     let config: TrainConfig;
     let backend: BackendName;
@@ -131,12 +134,21 @@ export const trainCommand: Command = {
       checkpointEvery,
       resume,
       ...reliability,
+      busyWaitMs,
       // In one process nothing crosses a network: the in-process worker adopts whole parameters for the cost of a
       // copy, where factors would have it list the batch's pixels a second time.
       exchange: workers === 0 && exchange === 'auto' ? 'params' : exchange,
     });
     await dashboard.start(coordinator);
-    const local = workers > 0 ? new LocalWorkers(workers, { url: coordinator.url, backend, dataDir }) : null;
+    const local =
+      workers > 0
+        ? new LocalWorkers(workers, {
+            url: coordinator.url,
+            backend,
+            dataDir,
+            extraArgs: ['--busy-wait', String(busyWaitMs)],
+          })
+        : null;
     let result: Awaited<ReturnType<Coordinator['run']>>;
     // Workers that all die (before joining, or mid-run) would leave the coordinator waiting for ever.
     let workersGone: RunError | null = null;

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { backendNames } from '@descent/core';
 import { runWorker } from '@descent/worker';
+import { busyWaitFlag, busyWaitOption } from '../busy-wait-flag.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { readFlagFile } from '../flag-file.js';
@@ -29,6 +30,7 @@ const spec = {
     backend: backendFlag,
     name: { type: 'string', value: 'NAME', help: 'shown in the coordinator’s logs (default: host-pid)' },
     'tls-ca': { type: 'string', value: 'FILE', help: 'CA certificate (PEM) to trust for wss://' },
+    ...busyWaitFlag,
     ...scalingWorkerFlags,
   },
 } as const;
@@ -79,6 +81,7 @@ export const workerCommand: Command = {
       dataDir: stringFlag(values, 'data', spec),
       cacheDir: stringFlag(values, 'cache', spec),
       ca,
+      busyWaitMs: busyWaitOption(values, spec),
       ...scaling.options,
     });
     scaling.finish();
