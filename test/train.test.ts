@@ -138,9 +138,13 @@ describe('descent train', () => {
   it('refuses a data directory without MNIST files, naming the files and --data', async () => {
     const empty = tempDir();
     const run = await runCli(['train', '--workers', '0', '--data', empty.path, '--out', out.path]);
+    // Local workers start before the data loads: they must be stopped, or they would keep the process alive.
+    const withWorkers = await runCli(['train', '--workers', '2', '--data', empty.path, '--out', out.path]);
     empty.remove();
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/train-images-idx3-ubyte/);
-    expect(run.stderr).not.toMatch(/ {4}at /);
+    for (const r of [run, withWorkers]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/train-images-idx3-ubyte/);
+      expect(r.stderr).not.toMatch(/ {4}at /);
+    }
   });
 });

@@ -7,7 +7,8 @@ import type { BackendName } from '@descent/core';
 const cliMain = fileURLToPath(new URL('./main.js', import.meta.url));
 
 export interface LocalWorkerOptions {
-  readonly url: string;
+  /** The coordinator's address; without it the workers start at once and wait for `connect`. */
+  readonly url?: string;
   readonly backend: BackendName;
   readonly dataDir?: string;
   /** More `descent worker` flags, the same for every worker (scaling experiments). */
@@ -50,7 +51,7 @@ export class LocalWorkers {
         cliMain,
         'worker',
         '--connect',
-        options.url,
+        options.url ?? '-',
         '--name',
         `local-${i}`,
         '--backend',
@@ -67,7 +68,7 @@ export class LocalWorkers {
       env.MALLOC_MMAP_THRESHOLD_ ??= '131072';
       const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...args], {
         env,
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: [options.url === undefined ? 'pipe' : 'ignore', 'ignore', 'pipe'],
       });
       if (child.stderr) {
         createInterface({ input: child.stderr }).on('line', (line) => {
@@ -78,6 +79,18 @@ export class LocalWorkers {
       }
       this.exits.push(new Promise((resolve) => child.on('close', () => resolve())));
       this.children.push(child);
+    }
+  }
+
+  /**
+   * Gives workers started without an address their coordinator's (`descent worker --connect -`). They boot and
+   * load their data while the coordinator starts, instead of after it.
+   */
+  connect(url: string): void {
+    for (const child of this.children) {
+      // A worker already gone cannot read it; allExited reports its exit.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(`${url}\n`);
     }
   }
 

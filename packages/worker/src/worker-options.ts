@@ -53,7 +53,8 @@ export type ResolvedWorkerOptions = Required<
 > &
   Pick<WorkerOptions, 'token' | 'data' | 'dataDir' | 'cacheDir' | 'ca' | 'signal' | 'straggler' | 'trace'>;
 
-const quiet: Logger = {
+/** The default logger: warnings and errors to stderr, nothing else. */
+export const quietLogger: Logger = {
   debug: () => {},
   info: () => {},
   warn: (m) => console.error(`descent worker: ${m}`),
@@ -74,7 +75,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     timeoutMs: 15_000,
     maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
     busyWaitMs: 0,
-    logger: quiet,
+    logger: quietLogger,
     ...defined,
   };
   if (!/^wss?:\/\//.test(r.url)) {

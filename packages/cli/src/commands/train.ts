@@ -94,61 +94,66 @@ export const trainCommand: Command = {
       dir = RunDirectory.create(stringFlag(values, 'out', spec) ?? 'runs', stringFlag(values, 'name', spec));
     }
 
-    const data = loadMnist(dataDir);
-    if (!resume) {
-      dir.writeJson('config.json', {
-        config,
-        backend,
-        workers,
-        data: {
-          source: data.source,
-          fingerprint: data.fingerprint,
-          train: data.train.count,
-          test: data.test.count,
-        },
-        createdAt: new Date().toISOString(),
-      });
-    }
-    process.stderr.write(
-      `descent: ${resume ? `resuming ${dir.path} at step ${resume.step}` : `run ${dir.path}`} ` +
-        `(${workers === 0 ? 'in this process' : `${workers} local worker${workers === 1 ? '' : 's'}`}, backend ${backend})\n`,
-    );
+    /** Everything before the first step: the data, the run's files, the dashboard, a listening coordinator. */
+    const startRun = async () => {
+      const data = loadMnist(dataDir);
+      if (!resume) {
+        dir.writeJson('config.json', {
+          config,
+          backend,
+          workers,
+          data: {
+            source: data.source,
+            fingerprint: data.fingerprint,
+            train: data.train.count,
+            test: data.test.count,
+          },
+          createdAt: new Date().toISOString(),
+        });
+      }
+      process.stderr.write(
+        `descent: ${resume ? `resuming ${dir.path} at step ${resume.step}` : `run ${dir.path}`} ` +
+          `(${workers === 0 ? 'in this process' : `${workers} local worker${workers === 1 ? '' : 's'}`}, backend ${backend})\n`,
+      );
 
-    const quiet = values.quiet === true;
-    const recorder = new RunRecorder(dir, config, quiet, resume?.step ?? 0);
-    const dashboard = LiveDashboard.create(values, spec, {
-      dir,
-      config,
-      trainSize: data.train.count,
-      token: readToken(stringFlag(values, 'token-file', spec)),
-    });
-    const coordinator = await startOrDiscard(dir, resume === undefined, {
-      config,
-      data,
-      backend,
-      inProcessWorkers: workers === 0 ? 1 : 0,
-      minWorkers: Math.max(1, workers),
-      maxWorkers: Math.max(64, workers),
-      observer: dashboard.observe(recorder),
-      checkpointDir: dir.checkpointDir,
-      checkpointEvery,
-      resume,
-      ...reliability,
-      busyWaitMs,
-      // In one process nothing crosses a network: the in-process worker adopts whole parameters for the cost of a
-      // copy, where factors would have it list the batch's pixels a second time.
-      exchange: workers === 0 && exchange === 'auto' ? 'params' : exchange,
-    });
-    await dashboard.start(coordinator);
+      const quiet = values.quiet === true;
+      const recorder = new RunRecorder(dir, config, quiet, resume?.step ?? 0);
+      const dashboard = LiveDashboard.create(values, spec, {
+        dir,
+        config,
+        trainSize: data.train.count,
+        token: readToken(stringFlag(values, 'token-file', spec)),
+      });
+      const coordinator = await startOrDiscard(dir, resume === undefined, {
+        config,
+        data,
+        backend,
+        inProcessWorkers: workers === 0 ? 1 : 0,
+        minWorkers: Math.max(1, workers),
+        maxWorkers: Math.max(64, workers),
+        observer: dashboard.observe(recorder),
+        checkpointDir: dir.checkpointDir,
+        checkpointEvery,
+        resume,
+        ...reliability,
+        busyWaitMs,
+        // In one process nothing crosses a network: the in-process worker adopts whole parameters for the cost of a
+        // copy, where factors would have it list the batch's pixels a second time.
+        exchange: workers === 0 && exchange === 'auto' ? 'params' : exchange,
+      });
+      await dashboard.start(coordinator);
+      return { coordinator, dashboard, recorder };
+    };
+    // The workers boot and load their data while this process does; they learn its address once it listens.
     const local =
       workers > 0
-        ? new LocalWorkers(workers, {
-            url: coordinator.url,
-            backend,
-            dataDir,
-            extraArgs: ['--busy-wait', String(busyWaitMs)],
-          })
+        ? new LocalWorkers(workers, { backend, dataDir, extraArgs: ['--busy-wait', String(busyWaitMs)] })
         : null;
+    const { coordinator, dashboard, recorder } = await startRun().catch((err: unknown) => {
+      local?.kill();
+      throw err;
+    });
+    local?.connect(coordinator.url);
     let result: Awaited<ReturnType<Coordinator['run']>>;
     // Workers that all die (before joining, or mid-run) would leave the coordinator waiting for ever.
     let workersGone: RunError | null = null;

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { backendNames } from '@descent/core';
-import { runWorker } from '@descent/worker';
+import { localData, quietLogger, runWorker } from '@descent/worker';
 import { busyWaitFlag, busyWaitOption } from '../busy-wait-flag.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -9,13 +9,18 @@ import { choiceFlag, stringFlag } from '../flags.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { peakRssMb } from '../peak-rss.js';
 import { scalingWorkerFlags, scalingWorkerOptions } from '../scale/worker-flags.js';
+import { readAddress } from '../stdin-address.js';
 import { readToken } from '../token.js';
 
 const spec = {
   name: 'worker',
   summary: 'join a coordinator and compute micro-shards until the run ends',
   flags: {
-    connect: { type: 'string', value: 'URL', help: 'the coordinator, ws://HOST:PORT or wss://HOST:PORT' },
+    connect: {
+      type: 'string',
+      value: 'URL',
+      help: 'the coordinator, ws://HOST:PORT or wss://HOST:PORT; - reads it from stdin once the data set is loaded',
+    },
     'token-file': {
       type: 'string',
       value: 'FILE',
@@ -55,13 +60,20 @@ function watchParent(leave: () => void): NodeJS.Timeout | null {
 export const workerCommand: Command = {
   spec,
   async run(values) {
-    const url = stringFlag(values, 'connect', spec);
-    if (url === undefined)
+    const connect = stringFlag(values, 'connect', spec);
+    if (connect === undefined)
       throw new UsageError(
-        'descent worker needs --connect ws://HOST:PORT (the coordinator prints the exact line)',
+        'descent worker needs --connect ws://HOST:PORT (the coordinator prints the exact line), or - to read it from stdin',
       );
     const caFile = stringFlag(values, 'tls-ca', spec);
     const ca = caFile === undefined ? undefined : readFlagFile('tls-ca', caFile);
+    const dataDir = stringFlag(values, 'data', spec);
+    const cacheDir = stringFlag(values, 'cache', spec);
+    const busyWaitMs = busyWaitOption(values, spec);
+    // `--connect -`: the data set loads while the launcher's coordinator starts, and the address comes after.
+    const address = connect === '-' ? readAddress(process.stdin) : Promise.resolve(connect);
+    const data = connect === '-' ? localData({ dataDir, cacheDir }, quietLogger) : null;
+    const url = await address;
     const stop = new AbortController();
     const leave = () => stop.abort();
     process.once('SIGINT', leave);
@@ -78,10 +90,9 @@ export const workerCommand: Command = {
       token: readToken(stringFlag(values, 'token-file', spec)),
       name: stringFlag(values, 'name', spec) ?? `${hostname()}-${process.pid}`,
       backend: choiceFlag(values, 'backend', spec, backendNames) ?? defaultBackend,
-      dataDir: stringFlag(values, 'data', spec),
-      cacheDir: stringFlag(values, 'cache', spec),
+      ...(data !== null ? { data } : { dataDir, cacheDir }),
       ca,
-      busyWaitMs: busyWaitOption(values, spec),
+      busyWaitMs,
       ...scaling.options,
     });
     scaling.finish();
