@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
+import { BusyPoller } from '@descent/protocol';
 import { runWorker } from '@descent/worker';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Coordinator } from './coordinator.js';
 import type { StepRecord } from './observer.js';
 import type { CoordinatorOptions } from './options.js';
@@ -50,17 +50,14 @@ describe('scaling options keep the weights independent of the worker count', () 
     }
   });
 
-  it('a busy wait keeps the coordinator polling after the last frame, and changes no weight', async () => {
-    /** The share of the next 100 ms this process spends awake rather than asleep waiting for I/O. */
-    const awake = async () => {
-      const before = performance.eventLoopUtilization();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      return performance.eventLoopUtilization(before).utilization;
-    };
+  it('a busy wait has the coordinator poll after every worker frame, and changes no weight', async () => {
+    const touch = vi.spyOn(BusyPoller.prototype, 'touch');
     const plain = await train(1);
-    expect(await awake()).toBeLessThan(0.4);
     const polled = await train(1, { busyWaitMs: 400 });
-    expect(await awake()).toBeGreaterThan(0.8);
+    const budgets = touch.mock.contexts.map((poller) => (poller as BusyPoller).budgetMs);
+    touch.mockRestore();
+    // Every result frame of the 1-worker run with a busy wait touched a poller of that budget.
+    expect(budgets.filter((b) => b === 400).length).toBeGreaterThanOrEqual(tinyConfig().iters);
     expect(polled.paramsSha256).toBe(plain.paramsSha256);
   });
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { DataSplits } from '@descent/core';
-import { describe, expect, it } from 'vitest';
+import { BusyPoller } from '@descent/protocol';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { runWorker } from './run-worker.js';
 import { silent } from './test-silent.js';
@@ -48,37 +48,33 @@ describe('runWorker', () => {
     });
   });
 
-  it('with a busy wait, polls for the next frame after each one instead of sleeping', async () => {
-    const awakeAfterFrame = async (busyWaitMs: number) => {
-      const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-      const { port } = server.address() as { port: number };
-      const framed = new Promise<void>((resolve) =>
-        server.once('connection', (socket) =>
-          socket.once('message', () => socket.send(Buffer.from([0xc1]), () => resolve())),
-        ),
-      );
-      const stop = new AbortController();
-      const worker = runWorker({
-        url: `ws://127.0.0.1:${port}`,
-        data: noData,
-        logger: silent,
-        busyWaitMs,
-        signal: stop.signal,
-      });
-      await framed;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const before = performance.eventLoopUtilization();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const awake = performance.eventLoopUtilization(before).utilization;
-      stop.abort();
-      await worker;
-      for (const client of server.clients) client.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      return awake;
-    };
-    expect(await awakeAfterFrame(400)).toBeGreaterThan(0.8);
-    expect(await awakeAfterFrame(0)).toBeLessThan(0.4);
+  it('with a busy wait, touches its poller on every frame from the coordinator', async () => {
+    const touch = vi.spyOn(BusyPoller.prototype, 'touch');
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const { port } = server.address() as { port: number };
+    const framed = new Promise<void>((resolve) =>
+      server.once('connection', (socket) =>
+        socket.once('message', () => socket.send(Buffer.from([0xc1]), () => resolve())),
+      ),
+    );
+    const stop = new AbortController();
+    const worker = runWorker({
+      url: `ws://127.0.0.1:${port}`,
+      data: noData,
+      logger: silent,
+      busyWaitMs: 400,
+      signal: stop.signal,
+    });
+    await framed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const budgets = touch.mock.contexts.map((poller) => (poller as BusyPoller).budgetMs);
+    touch.mockRestore();
+    stop.abort();
+    await worker;
+    for (const client of server.clients) client.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(budgets).toEqual([400]);
   });
 
   it('resolves at once when its signal is already aborted', async () => {

@@ -7,7 +7,7 @@ import {
   loadMnist,
   type TrainConfig,
 } from '@descent/core';
-import { busyWaitOption, localBusyWaitMs, trainBusyWaitFlag } from '../busy-wait-flag.js';
+import { busyWaitFlag, busyWaitOption } from '../busy-wait-flag.js';
 import type { Command } from '../command.js';
 import { dashboardFlags } from '../dashboard-flags.js';
 import { RunError, UsageError } from '../errors.js';
@@ -30,7 +30,7 @@ const spec = {
     ...dashboardFlags,
     ...reliabilityFlags,
     ...exchangeFlag,
-    ...trainBusyWaitFlag,
+    ...busyWaitFlag,
     workers: {
       type: 'string',
       value: 'N',
@@ -71,7 +71,7 @@ export const trainCommand: Command = {
     const resumeDir = stringFlag(values, 'resume', spec);
     const reliability = reliabilityOptions(values, spec);
     const exchange = exchangeOption(values, spec);
-    const busyWaitMs = busyWaitOption(values, spec, localBusyWaitMs(workers));
+    const busyWaitMs = busyWaitOption(values, spec);
 
     let config: TrainConfig;
     let backend: BackendName;
