@@ -3,7 +3,10 @@
 // evaluation), warmed up, then alternating rounds timed. Prints each build's median steps/s, the median of the
 // per-round ratios B/A, and each trainer's parameter hash (equal when the builds compute the same bits).
 //
-//   node bench/side-by-side.mjs A B [--threads A,B] [--rounds N] [--steps N]
+//   node bench/side-by-side.mjs A B [--threads A,B] [--rounds N] [--steps N] [--no-index]
+//
+// --no-index: both trainers list each batch's pixels every step, as workers and the coordinator do, instead of
+// selecting its rows from the training set listed once.
 //
 // A and B are the `dist` folders of two core builds, e.g. this checkout's packages/core/dist and that of a
 // `git worktree` of another commit after `pnpm install && pnpm build` there. Build this checkout first: the
@@ -13,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const usage = 'usage: node bench/side-by-side.mjs A B [--threads A,B] [--rounds N] [--steps N]';
+const usage = 'usage: node bench/side-by-side.mjs A B [--threads A,B] [--rounds N] [--steps N] [--no-index]';
 const fail = (message) => {
   process.stderr.write(`side-by-side: ${message}\n${usage}\n`);
   process.exit(2);
@@ -27,6 +30,7 @@ try {
       threads: { type: 'string', default: '1,1' },
       rounds: { type: 'string', default: '12' },
       steps: { type: 'string', default: '1000' },
+      'no-index': { type: 'boolean', default: false },
     },
   });
 } catch (error) {
@@ -63,7 +67,8 @@ const data = loadMnist();
 const trainers = [];
 for (const [k, file] of dists.entries()) {
   const core = await import(file);
-  trainers.push(core.createLocalTrainer(config, data, core.createBackend('wasm'), { threads: threads[k] }));
+  const options = { threads: threads[k], indexPixels: !values['no-index'] };
+  trainers.push(core.createLocalTrainer(config, data, core.createBackend('wasm'), options));
 }
 for (const trainer of trainers) trainer.run(3000);
 
