@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Coordinator, type CoordinatorOptions } from '@descent/coordinator';
+import type { DataSplits } from '@descent/core';
 import { UsageError } from './errors.js';
 
 /**
@@ -21,6 +22,16 @@ const METRICS_FLUSH_MS = 250;
 const METRICS_FLUSH_CHARS = 64 * 1024;
 
 /** `runs/<name>/`: config.json, metrics.jsonl, checkpoint/, plots, summary.json. */
+/** What config.json says of a run's data set: enough to tell it from another. */
+export function dataRecord(data: DataSplits) {
+  return {
+    source: data.source,
+    fingerprint: data.fingerprint,
+    train: data.train.count,
+    test: data.test.count,
+  };
+}
+
 export class RunDirectory {
   readonly path: string;
   readonly checkpointDir: string;

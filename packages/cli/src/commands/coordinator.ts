@@ -12,7 +12,7 @@ import { LiveDashboard } from '../live-dashboard.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { RunRecorder } from '../recorder.js';
 import { reliabilityFlags, reliabilityOptions } from '../reliability-flags.js';
-import { RunDirectory, startOrDiscard } from '../run-dir.js';
+import { dataRecord, RunDirectory, startOrDiscard } from '../run-dir.js';
 import { readToken } from '../token.js';
 import { rejectTrainingFlagsOnResume, trainConfigFromFlags, trainingFlags } from '../train-flags.js';
 
@@ -118,12 +118,7 @@ export const coordinatorCommand: Command = {
           token: token ? 'required' : 'none',
           tls: tls !== undefined,
         },
-        data: {
-          source: data.source,
-          fingerprint: data.fingerprint,
-          train: data.train.count,
-          test: data.test.count,
-        },
+        data: dataRecord(data),
         createdAt: new Date().toISOString(),
       });
     }

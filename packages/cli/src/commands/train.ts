@@ -18,7 +18,7 @@ import { defaultLocalWorkers, LocalWorkers } from '../local-workers.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { RunRecorder } from '../recorder.js';
 import { reliabilityFlags, reliabilityOptions } from '../reliability-flags.js';
-import { RunDirectory, startOrDiscard } from '../run-dir.js';
+import { dataRecord, RunDirectory, startOrDiscard } from '../run-dir.js';
 import { readToken } from '../token.js';
 import { rejectTrainingFlagsOnResume, trainConfigFromFlags, trainingFlags } from '../train-flags.js';
 
@@ -102,12 +102,7 @@ export const trainCommand: Command = {
           config,
           backend,
           workers,
-          data: {
-            source: data.source,
-            fingerprint: data.fingerprint,
-            train: data.train.count,
-            test: data.test.count,
-          },
+          data: dataRecord(data),
           createdAt: new Date().toISOString(),
         });
       }
