@@ -66,8 +66,8 @@ export interface CoordinatorOptions {
   readonly evalChunkRows?: number;
   /**
    * After each frame from a worker, poll for the next one this long instead of sleeping (protocol's
-   * BusyPoller): a shorter step when the coordinator has a core to itself, a much longer one when it shares
-   * it. Default 0 (never).
+   * BusyPoller), which saves a wake-up per frame when the coordinator has a core to itself; polling stops for a
+   * while when it does not get the core. Default 0 (never).
    */
   readonly busyWaitMs?: number;
   readonly logger?: Logger;

@@ -42,8 +42,8 @@ export interface WorkerOptions {
   readonly trace?: TraceRecorder;
   /**
    * After each frame from the coordinator, poll for the next one this long instead of sleeping (protocol's
-   * BusyPoller): a shorter step when the worker has a core to itself, a much longer one when it shares it.
-   * Default 0 (never).
+   * BusyPoller), which saves a wake-up per frame when the worker has a core to itself; polling stops for a
+   * while when it does not get the core. Default 0 (never).
    */
   readonly busyWaitMs?: number;
 }
