@@ -70,6 +70,7 @@ export function listPixels(rows: i32, cols: i32, a: usize, ld: usize, list: usiz
   const zero = i8x16.splat(0);
   const step = <i32>ld;
   const lanes = i32x4(0, step, 2 * step, 3 * step);
+  const four = i32x4.splat(4 * step);
   let count = first == 0 ? 0 : <i32>((<usize>load<u32>(list + (<usize>first << 3) - 4) - entries) >> 3);
   for (let r = 0; r < rows; r++) {
     if (count > capacity - cols) return -1;
@@ -86,7 +87,6 @@ export function listPixels(rows: i32, cols: i32, a: usize, ld: usize, list: usiz
       const low = i16x8.extend_low_i8x16_u(bytes);
       const high = i16x8.extend_high_i8x16_u(bytes);
       const base = i32x4.add(i32x4.splat(j * step), lanes);
-      const four = i32x4.splat(4 * step);
       let e = entries + (<usize>count << 3);
       count += appendLanes(e, i32x4.extend_low_i16x8_u(low), lit & 15, base);
       e = entries + (<usize>count << 3);

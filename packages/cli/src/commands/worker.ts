@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { backendNames } from '@descent/core';
+import { backendNames, type DataSplits } from '@descent/core';
 import { localData, quietLogger, runWorker } from '@descent/worker';
 import { busyWaitFlag, busyWaitOption } from '../busy-wait-flag.js';
 import type { Command } from '../command.js';
@@ -70,10 +70,14 @@ export const workerCommand: Command = {
     const dataDir = stringFlag(values, 'data', spec);
     const cacheDir = stringFlag(values, 'cache', spec);
     const busyWaitMs = busyWaitOption(values, spec);
-    // `--connect -`: the data set loads while the launcher's coordinator starts, and the address comes after.
-    const address = connect === '-' ? readAddress(process.stdin) : Promise.resolve(connect);
-    const data = connect === '-' ? localData({ dataDir, cacheDir }, quietLogger) : null;
-    const url = await address;
+    let url = connect;
+    let data: DataSplits | null = null;
+    if (connect === '-') {
+      // The data set loads while the launcher's coordinator starts; the address comes once it listens.
+      const address = readAddress(process.stdin);
+      data = localData({ dataDir, cacheDir }, quietLogger);
+      url = await address;
+    }
     const stop = new AbortController();
     const leave = () => stop.abort();
     process.once('SIGINT', leave);

@@ -39,7 +39,7 @@ export class ListedRows {
   /** The pixel bytes (an Int32Array's memory: the backend has no byte alloc). */
   private readonly words: Int32Array;
   private readonly bytes: Uint8Array;
-  /** The indices of the last `gather`, and its data set (null when `range` filled the rows last). */
+  /** The indices of the last `gather` (scratch for `range`), and its data set (null after a `range`). */
   private readonly indices: Int32Array;
   private source: Dataset | null = null;
 
@@ -85,9 +85,16 @@ export class ListedRows {
     this.backend.selectRows(this.pixels, index.list, indices, indices.length);
   }
 
-  /** Lists rows [start, end) of `dataset`, at most maxRows of them. */
+  /** Lists rows [start, end) of `dataset`, at most maxRows of them (selected, when the index lists them). */
   range(dataset: Dataset, start: number, end: number): void {
     this.source = null;
+    const index = this.index;
+    if (index?.dataset === dataset) {
+      const rows = this.indices.subarray(0, end - start);
+      for (let r = 0; r < rows.length; r++) rows[r] = start + r;
+      this.select(index, rows);
+      return;
+    }
     const { features } = dataset;
     this.bytes.set(dataset.images.subarray(start * features, end * features));
     this.labels.set(dataset.labels.subarray(start, end));

@@ -297,6 +297,27 @@ describe('createLocalTrainer with the wasm backend', () => {
     expect(indexed.sha).toBe(listed.sha);
   });
 
+  it('evaluates the training set from its list, with the counts of listing it again', () => {
+    const train = imageSet(200, imageRun.model.inputSize, 0.2, 5);
+    const test = imageSet(50, imageRun.model.inputSize, 0.2, 6);
+    const select = vi.spyOn(WasmBackend.prototype, 'selectRows');
+    const evaluated = (indexPixels: boolean) => {
+      const run = createLocalTrainer(imageRun, { train, test }, new WasmBackend(), { indexPixels });
+      run.run(3);
+      select.mockClear();
+      const report = run.evaluate();
+      const selections = select.mock.calls.length;
+      run.dispose();
+      return { report, selections };
+    };
+    const indexed = evaluated(true);
+    const listed = evaluated(false);
+    select.mockRestore();
+    expect(indexed.selections).toBeGreaterThan(0);
+    expect(listed.selections).toBe(0);
+    expect(indexed.report).toEqual(listed.report);
+  });
+
   it('gives the list of the training set back when the trainer cannot be made', () => {
     const free = vi.spyOn(WasmBackend.prototype, 'freePixelList');
     const narrow = syntheticDataset(50, 3);
