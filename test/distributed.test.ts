@@ -56,6 +56,23 @@ describe('descent coordinator with separately started workers', () => {
     cache.remove();
   });
 
+  it('lets a worker given its address on stdin, with no local data set, say so once, fetch it and train', async () => {
+    const empty = tempDir();
+    const { c, url } = await coordinator(out.path, 'stdin');
+    const w = startCli(
+      ['worker', '--connect', '-', '--backend', 'js', '--data', empty.path],
+      {},
+      undefined,
+      `${url}\n`,
+    );
+    expect((await c.done).code).toBe(0);
+    const wd = await w.done;
+    expect(wd.code, wd.stderr).toBe(0);
+    expect(wd.stderr.match(/no local data set/g)).toHaveLength(1);
+    expect(readSummary(join(out.path, 'stdin')).paramsSha256).toBe(reference());
+    empty.remove();
+  });
+
   it('trains on, with a warning, when the worker cannot write its data cache', async () => {
     const scratch = tempDir();
     const notADir = join(scratch.path, 'file');

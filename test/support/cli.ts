@@ -26,13 +26,22 @@ export interface Started {
 
 const live = new Set<ChildProcess>();
 
-/** `netns`: run inside that network namespace (`ip netns exec`), as a separate host would. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, netns?: string): Started {
+/**
+ * `netns`: run inside that network namespace (`ip netns exec`), as a separate host would. `input`: written to
+ * stdin, which is then closed (otherwise there is none).
+ */
+export function startCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  netns?: string,
+  input?: string,
+): Started {
   const command = netns ? ['ip', 'netns', 'exec', netns, process.execPath] : [process.execPath];
   const child = spawn(command[0], [...command.slice(1), cliPath, ...args], {
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin?.end(input);
   live.add(child);
   let stdout = '';
   let stderr = '';

@@ -75,7 +75,8 @@ export const workerCommand: Command = {
     if (connect === '-') {
       // The data set loads while the launcher's coordinator starts; the address comes once it listens.
       const address = readAddress(process.stdin);
-      data = localData({ dataDir, cacheDir }, quietLogger);
+      // Without a data set here, runWorker looks again and says why, once.
+      data = localData({ dataDir, cacheDir }, { ...quietLogger, warn: () => {} });
       url = await address;
     }
     const stop = new AbortController();
