@@ -165,10 +165,13 @@ export class RunRecorder implements Observer {
     // Loaded only now: the plotting stack (vega, resvg) would otherwise sit in memory for the whole run.
     const { accuracyFigure, lossFigure, lossZoomFigure, writeFigure } = await import('@descent/plots');
     const at = (name: string) => `${this.dir.path}/${name}`;
+    // Each figure rasterizes on the thread pool while the next one is laid out.
+    const written: Promise<unknown>[] = [];
     if (this.losses.length > 0) {
-      await writeFigure(lossFigure(this.losses), at('loss'));
-      await writeFigure(lossZoomFigure(this.losses), at('loss-zoom'));
+      written.push(writeFigure(lossFigure(this.losses), at('loss')));
+      written.push(writeFigure(lossZoomFigure(this.losses), at('loss-zoom')));
     }
-    if (this.epochs.length > 0) await writeFigure(accuracyFigure(this.epochs), at('accuracy'));
+    if (this.epochs.length > 0) written.push(writeFigure(accuracyFigure(this.epochs), at('accuracy')));
+    await Promise.all(written);
   }
 }

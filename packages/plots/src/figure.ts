@@ -32,6 +32,6 @@ export async function writeFigure(figure: Figure, basePath: string): Promise<Wri
   const pngPath = `${basePath}.png`;
   const svg = await figure.toSvg();
   await mkdir(dirname(basePath), { recursive: true });
-  await Promise.all([writeFile(svgPath, svg), writeFile(pngPath, svgToPng(svg, 1))]);
+  await Promise.all([writeFile(svgPath, svg), svgToPng(svg, 1).then((png) => writeFile(pngPath, png))]);
   return { svgPath, pngPath };
 }

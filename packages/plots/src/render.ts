@@ -1,4 +1,4 @@
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { PlotError, PlotErrorCode } from './errors.js';
@@ -21,17 +21,18 @@ export async function specToSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-export function svgToPng(svg: string, scale: number): Uint8Array {
+/** Rasterizes on libuv's thread pool, so that several figures rasterize at once and the caller runs on meanwhile. */
+export async function svgToPng(svg: string, scale: number): Promise<Uint8Array> {
   if (!(Number.isFinite(scale) && scale > 0 && scale <= 8)) {
     throw new PlotError(PlotErrorCode.invalidOption, `PNG scale must be in (0, 8], got ${scale}.`);
   }
   try {
-    const resvg = new Resvg(svg, {
+    const image = await renderAsync(svg, {
       fitTo: { mode: 'zoom', value: scale },
       background: 'white',
       font: { fontFiles: fontFiles(), loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
     });
-    return new Uint8Array(resvg.render().asPng());
+    return new Uint8Array(image.asPng());
   } catch (cause) {
     if (cause instanceof PlotError) throw cause;
     throw new PlotError(PlotErrorCode.renderFailed, `Could not rasterize the SVG to PNG: ${message(cause)}`, {
