@@ -22,6 +22,7 @@ import {
 } from '@descent/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
+import { evalRanges, ownShare } from './eval-plan.js';
 import { GradDecoder } from './grad-wire.js';
 import { checkHello } from './handshake.js';
 import { InProcessLink } from './in-process-link.js';
@@ -613,28 +614,18 @@ export class Coordinator implements LinkListener {
     const started = performance.now();
     const { data } = this.opts;
     const step = this.state.step;
-    const tasks: EvalTask[] = [];
-    const add = (split: 'train' | 'test', count: number) => {
-      for (let start = 0; start < count; start += this.opts.evalChunkRows) {
-        const end = Math.min(count, start + this.opts.evalChunkRows);
-        tasks.push({
-          kind: 'evalTask',
-          id: tasks.length,
-          step,
-          version: this.state.version,
-          split,
-          start,
-          end,
-        });
-      }
-    };
-    add('train', data.train.count);
-    add('test', data.test.count);
+    const ranges = evalRanges({ train: data.train.count, test: data.test.count }, this.opts.evalChunkRows);
+    const tasks: EvalTask[] = ranges.map((range, id) => ({
+      kind: 'evalTask',
+      id,
+      step,
+      version: this.state.version,
+      ...range,
+    }));
     const results: (EvalResult | null)[] = tasks.map(() => null);
-    // The coordinator would only wait out an evaluation: beside socket workers it takes the last ranges, the
-    // share of one more worker, and computes them while the workers compute theirs.
+    // The coordinator computes its share while the workers compute theirs.
     const sockets = [...this.ready].filter((link) => link.type === 'socket').length;
-    const own = sockets > 0 ? Math.floor(tasks.length / (sockets + 1)) : 0;
+    const own = ownShare(tasks.length, sockets);
     const remote = tasks.slice(0, tasks.length - own);
     const rows = remote.map((t) => t.end - t.start);
     const round = this.scheduler.run({
