@@ -1,11 +1,14 @@
-import { EXCHANGES, type Exchange } from '@descent/coordinator';
+import type { Exchange } from '@descent/coordinator';
 import { type CommandSpec, choiceFlag, type FlagSpec, type FlagValues } from './flags.js';
+
+/** The coordinator's EXCHANGES, listed here so that reading flags does not load it (a test compares the two). */
+export const EXCHANGE_CHOICES: readonly Exchange[] = ['auto', 'factors', 'params'];
 
 /** What crosses the network each step, shared by `train` and `coordinator`. */
 export const exchangeFlag: Readonly<Record<string, FlagSpec>> = {
   exchange: {
     type: 'string',
-    value: EXCHANGES.join('|'),
+    value: EXCHANGE_CHOICES.join('|'),
     help:
       "what crosses the network each step: 'params' sends whole gradients up and parameters down; 'factors' " +
       "sends the first layer's weight gradient as its factor and every process applies the step (for a batch " +
@@ -16,5 +19,5 @@ export const exchangeFlag: Readonly<Record<string, FlagSpec>> = {
 };
 
 export function exchangeOption(values: FlagValues, spec: CommandSpec): Exchange {
-  return choiceFlag(values, 'exchange', spec, EXCHANGES) ?? 'auto';
+  return choiceFlag(values, 'exchange', spec, EXCHANGE_CHOICES) ?? 'auto';
 }

@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Coordinator, type CoordinatorOptions } from '@descent/coordinator';
+import type { Coordinator, CoordinatorOptions } from '@descent/coordinator';
 import type { DataSplits } from '@descent/core';
 import { UsageError } from './errors.js';
 
@@ -121,6 +121,8 @@ export async function startOrDiscard(
   options: CoordinatorOptions,
 ): Promise<Coordinator> {
   try {
+    // Loaded only now: `train` spawns its workers before it pays for loading the coordinator.
+    const { Coordinator } = await import('@descent/coordinator');
     return await Coordinator.start(options);
   } catch (err) {
     dir.close();

@@ -13,7 +13,6 @@ import { dashboardFlags } from '../dashboard-flags.js';
 import { RunError, UsageError } from '../errors.js';
 import { exchangeFlag, exchangeOption } from '../exchange-flag.js';
 import { choiceFlag, numberFlag, stringFlag } from '../flags.js';
-import { LiveDashboard } from '../live-dashboard.js';
 import { defaultLocalWorkers, LocalWorkers } from '../local-workers.js';
 import { backendFlag, dataFlag, defaultBackend } from '../options.js';
 import { RunRecorder } from '../recorder.js';
@@ -113,6 +112,8 @@ export const trainCommand: Command = {
 
       const quiet = values.quiet === true;
       const recorder = new RunRecorder(dir, config, quiet, resume?.step ?? 0);
+      // Loaded after the workers were spawned, as the coordinator is (startOrDiscard).
+      const { LiveDashboard } = await import('../live-dashboard.js');
       const dashboard = LiveDashboard.create(values, spec, {
         dir,
         config,
