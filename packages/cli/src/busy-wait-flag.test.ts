@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { busyWaitFlag, busyWaitOption } from './busy-wait-flag.js';
-import { type CommandSpec, parseFlags } from './flags.js';
+import { flagReader } from './test-flags.js';
 
-const spec: CommandSpec = { name: 'x', summary: '', flags: busyWaitFlag };
-const option = (...argv: string[]) => {
-  const values = parseFlags(spec, argv);
-  if (values === 'help') throw new Error('help');
-  return busyWaitOption(values, spec);
-};
+const option = flagReader(busyWaitFlag, busyWaitOption);
 
 describe('--busy-wait', () => {
   it('is off unless asked for', () => {

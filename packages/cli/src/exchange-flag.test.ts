@@ -1,14 +1,9 @@
 import { EXCHANGES } from '@descent/coordinator';
 import { describe, expect, it } from 'vitest';
 import { EXCHANGE_CHOICES, exchangeFlag, exchangeOption } from './exchange-flag.js';
-import { type CommandSpec, parseFlags } from './flags.js';
+import { flagReader } from './test-flags.js';
 
-const spec: CommandSpec = { name: 'x', summary: '', flags: exchangeFlag };
-const option = (...argv: string[]) => {
-  const values = parseFlags(spec, argv);
-  if (values === 'help') throw new Error('help');
-  return exchangeOption(values, spec);
-};
+const option = flagReader(exchangeFlag, exchangeOption);
 
 describe('--exchange', () => {
   it('offers exactly the coordinator’s exchanges', () => {
