@@ -13,5 +13,6 @@ export const busyWaitFlag: Readonly<Record<string, FlagSpec>> = {
 };
 
 export function busyWaitOption(values: FlagValues, spec: CommandSpec): number {
+  // protocol's MAX_BUSY_WAIT_MS, not imported: reading flags would load the protocol before `train` spawns workers.
   return numberFlag(values, 'busy-wait', spec, { min: 0, max: 1000 }) ?? 0;
 }

@@ -21,7 +21,6 @@ import { UsageError } from './errors.js';
 const METRICS_FLUSH_MS = 250;
 const METRICS_FLUSH_CHARS = 64 * 1024;
 
-/** `runs/<name>/`: config.json, metrics.jsonl, checkpoint/, plots, summary.json. */
 /** What config.json says of a run's data set: enough to tell it from another. */
 export function dataRecord(data: DataSplits) {
   return {
@@ -32,6 +31,7 @@ export function dataRecord(data: DataSplits) {
   };
 }
 
+/** `runs/<name>/`: config.json, metrics.jsonl, checkpoint/, plots, summary.json. */
 export class RunDirectory {
   readonly path: string;
   readonly checkpointDir: string;

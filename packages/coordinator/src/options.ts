@@ -4,6 +4,8 @@ import {
   DEFAULT_MAX_FRAME_BYTES,
   GRAD_WIRES,
   type GradWire,
+  isBusyWaitBudget,
+  MAX_BUSY_WAIT_MS,
 } from '@descent/protocol';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error.js';
 import type { LinkModel } from './link-model.js';
@@ -173,8 +175,8 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
   ] as const) {
     if (!(resolved[key] > 0)) throw bad(`${key} must be > 0, got ${resolved[key]}`);
   }
-  if (!(resolved.busyWaitMs >= 0 && resolved.busyWaitMs <= 1000))
-    throw bad(`busyWaitMs must lie in [0, 1000], got ${resolved.busyWaitMs}`);
+  if (!isBusyWaitBudget(resolved.busyWaitMs))
+    throw bad(`busyWaitMs must lie in [0, ${MAX_BUSY_WAIT_MS}], got ${resolved.busyWaitMs}`);
   if (resolved.minWorkers < 1)
     throw bad(
       'minWorkers must be at least 1: a run needs a worker (use inProcessWorkers for none over the network)',

@@ -12,6 +12,14 @@ const processClock: PollerClock = {
   },
 };
 
+/** The longest busy-wait budget a poller takes, in ms. */
+export const MAX_BUSY_WAIT_MS = 1000;
+
+/** Whether `ms` is a busy-wait budget a poller takes: 0 (never polls) to MAX_BUSY_WAIT_MS. */
+export function isBusyWaitBudget(ms: number): boolean {
+  return ms >= 0 && ms <= MAX_BUSY_WAIT_MS;
+}
+
 /** Every this long while polling, the poller checks that it has its core. */
 const CHECK_EVERY_MS = 50;
 /** A process that ran less than this share of the time it polled was kept waiting for its core. */
@@ -41,8 +49,8 @@ export class BusyPoller {
     readonly budgetMs: number,
     private readonly clock: PollerClock = processClock,
   ) {
-    if (!(budgetMs >= 0 && budgetMs <= 1000)) {
-      throw new RangeError(`a busy-wait budget must lie in [0, 1000] ms, got ${budgetMs}`);
+    if (!isBusyWaitBudget(budgetMs)) {
+      throw new RangeError(`a busy-wait budget must lie in [0, ${MAX_BUSY_WAIT_MS}] ms, got ${budgetMs}`);
     }
   }
 

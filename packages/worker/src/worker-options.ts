@@ -1,5 +1,5 @@
 import type { BackendName, DataSplits } from '@descent/core';
-import { DEFAULT_MAX_FRAME_BYTES, type Logger } from '@descent/protocol';
+import { DEFAULT_MAX_FRAME_BYTES, isBusyWaitBudget, type Logger, MAX_BUSY_WAIT_MS } from '@descent/protocol';
 import type { StragglerOptions } from './straggler.js';
 import type { TraceRecorder } from './trace-recorder.js';
 import { WorkerError, WorkerErrorCode } from './worker-error.js';
@@ -90,8 +90,11 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   if (!Number.isSafeInteger(r.retries) || r.retries < 0) {
     throw new WorkerError(WorkerErrorCode.badOption, `retries must be an integer ≥ 0, got ${r.retries}`);
   }
-  if (!(r.busyWaitMs >= 0 && r.busyWaitMs <= 1000)) {
-    throw new WorkerError(WorkerErrorCode.badOption, `busyWaitMs must lie in [0, 1000], got ${r.busyWaitMs}`);
+  if (!isBusyWaitBudget(r.busyWaitMs)) {
+    throw new WorkerError(
+      WorkerErrorCode.badOption,
+      `busyWaitMs must lie in [0, ${MAX_BUSY_WAIT_MS}], got ${r.busyWaitMs}`,
+    );
   }
   return r;
 }
