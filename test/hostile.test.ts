@@ -8,7 +8,7 @@ import { readSummary, startCli, withReference } from './support/cli.js';
 import { badOpening, FuzzRng, malformedFrame } from './support/fuzz.js';
 import { events, until } from './support/run-files.js';
 
-const RUN = ['--iters', '300', '--eval-every', '100000', '--seed', '19', '--quiet', '--backend', 'js'];
+const RUN = ['--iters', '600', '--eval-every', '100000', '--seed', '19', '--quiet', '--backend', 'js'];
 const PARAMS = 784 * 50 + 50 + 50 * 10 + 10;
 /** A factored run's results carry the gradient past W1, and the first layer's factor of 50 columns. */
 const REST = PARAMS - 784 * 50;
